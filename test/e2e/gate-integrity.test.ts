@@ -2998,3 +2998,145 @@ describe("40. a subchart turned privileged by a change to its parent chart's val
     expect(pr.code).toBe(1);
   });
 });
+
+/**
+ * A module call over a literal `for_each` map or set, or a `count`, calls the module once per
+ * instance, `each.value` / `count.index` written into its arguments: SSH opened that way is judged
+ * as the same call written out once per port is.
+ */
+describe('41. SSH opened through a module call over a literal for_each or count', () => {
+  const RULE = 'terraform-admin-ports-public';
+  const MODULE = [
+    'variable "cidr" {}',
+    'variable "port" {}',
+    'resource "aws_security_group" "this" {',
+    '  name = "admin"',
+    '  ingress {',
+    '    from_port   = var.port',
+    '    to_port     = var.port',
+    '    protocol    = "tcp"',
+    '    cidr_blocks = [var.cidr]',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  const call = (lines: string[]) =>
+    ['module "bastion" {', '  source = "./modules/sg"', ...lines.map((l) => `  ${l}`), '}', ''].join('\n');
+  const AT = 'modules/sg/main.tf:9 high new=true';
+  it.each([
+    [
+      'a map of ports, each.value',
+      call(['for_each = { ssh = 22, rdp = 3389 }', 'cidr     = "0.0.0.0/0"', 'port     = each.value']),
+      1,
+      [`${AT} port 22 module "bastion"["ssh"]`, `${AT} port 3389 module "bastion"["rdp"]`],
+    ],
+    [
+      'a set of strings, tonumber(each.key)',
+      call(['for_each = toset(["22"])', 'cidr     = "0.0.0.0/0"', 'port     = tonumber(each.key)']),
+      1,
+      [`${AT} port 22 module "bastion"["22"]`],
+    ],
+    [
+      'a map of objects, each.value.port and each.value.cidr',
+      call([
+        'for_each = { ssh = { port = 22, cidr = "0.0.0.0/0" } }',
+        'cidr = each.value.cidr',
+        'port = each.value.port',
+      ]),
+      1,
+      [`${AT} port 22 module "bastion"["ssh"]`],
+    ],
+    [
+      'count over a local list, local.ports[count.index]',
+      `locals {\n  ports = [3389]\n}\n${call(['count  = length(local.ports)', 'cidr   = "0.0.0.0/0"', 'port   = local.ports[count.index]'])}`,
+      1,
+      [`${AT} port 3389 module "bastion"[0]`],
+    ],
+    [
+      'a map of ports to a private range (the control)',
+      call(['for_each = { ssh = 22, rdp = 3389 }', 'cidr     = "10.0.0.0/8"', 'port     = each.value']),
+      0,
+      [],
+    ],
+  ])('%s', async (_name, main, code, found) => {
+    const repo = scratchRepo(makeTree({}));
+    repo.commit({ '.controlgate.yml': onlyRulesConfig([RULE]), 'modules/sg/main.tf': MODULE }, 'base');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit({ 'main.tf': main }, 'head');
+    const pr = await cliRun('check', repo.dir, '--base', 'main', '--format', 'json');
+    expect({
+      code: pr.code,
+      found: pr.report.findings
+        .filter((f) => f.ruleId === RULE)
+        .map(
+          (f) =>
+            `${f.location?.path}:${f.location?.startLine} ${f.severity} new=${f.isNew} port ${/to port (\d+)/.exec(f.message)?.[1]} ${/inputs (module \S+)/.exec(f.message)?.[1]}`,
+        ),
+    }).toEqual({ code, found });
+  });
+});
+
+/**
+ * A conditional whose condition is a variable's default or what a variable file sets, and a `concat`
+ * of literal lists, are values Terraform knows before it runs: SSH opened through either is judged as
+ * the list written out is.
+ */
+describe('42. SSH opened through a conditional on a variable, or a concat of lists', () => {
+  const RULE = 'terraform-admin-ports-public';
+  const group = (cidrs: string) =>
+    [
+      'resource "aws_security_group" "bastion" {',
+      '  name = "bastion"',
+      '  ingress {',
+      '    from_port   = 22',
+      '    to_port     = 22',
+      '    protocol    = "tcp"',
+      `    cidr_blocks = ${cidrs}`,
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+  const variable = (name: string, value: string) => `variable "${name}" {\n  default = ${value}\n}\n`;
+  it.each([
+    [
+      'a toggle whose default is true',
+      { 'variables.tf': variable('public', 'true') },
+      'var.public ? ["0.0.0.0/0"] : ["10.0.0.0/8"]',
+      1,
+      ['main.tf:7 high new=true'],
+    ],
+    [
+      'a toggle whose default is false, set true by terraform.tfvars',
+      { 'variables.tf': variable('private', 'true'), 'terraform.tfvars': 'private = false\n' },
+      '!var.private ? ["0.0.0.0/0"] : ["10.0.0.0/8"]',
+      1,
+      ['main.tf:7 high new=true'],
+    ],
+    [
+      'a concat of the office ranges and the world',
+      { 'variables.tf': variable('office', '["192.0.2.0/24"]') },
+      'concat(var.office, ["0.0.0.0/0"])',
+      1,
+      ['main.tf:7 high new=true'],
+    ],
+    [
+      'a toggle whose default is false, set nowhere (the control)',
+      { 'variables.tf': variable('public', 'false') },
+      'var.public ? ["0.0.0.0/0"] : ["10.0.0.0/8"]',
+      0,
+      [],
+    ],
+  ])('%s', async (_name, files: Record<string, string>, cidrs, code, found) => {
+    const repo = scratchRepo(makeTree({}));
+    repo.commit({ '.controlgate.yml': onlyRulesConfig([RULE]), ...files }, 'base');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit({ 'main.tf': group(cidrs) }, 'head');
+    const pr = await cliRun('check', repo.dir, '--base', 'main', '--format', 'json');
+    expect({
+      code: pr.code,
+      found: pr.report.findings
+        .filter((f) => f.ruleId === RULE)
+        .map((f) => `${f.location?.path}:${f.location?.startLine} ${f.severity} new=${f.isNew}`),
+    }).toEqual({ code, found });
+  });
+});

@@ -4,8 +4,12 @@
  * expressions that index a literal collection are evaluated (see `evaluate`); anything computed is
  * left as written, so a rule reads it as unknown rather than as some guessed value.
  */
-import { attribute, type HclBody, type HclValue, type TerraformResource } from './terraform.js';
+import type { TerraformFile, TerraformResource } from './terraform.js';
+import type { HclBlock, HclBody, HclValue } from './terraform-syntax.js';
 import type { ValueResolver } from './terraform-values.js';
+
+/** An attribute of a body (terraform.ts's `attribute`, kept here: terraform-values.ts imports this module). */
+const attribute = (body: HclBody, name: string) => body.attributes.find((a) => a.name === name);
 
 /** Instances of a resource or dynamic block judged at most (a literal collection is short). */
 const MAX_INSTANCES = 64;
@@ -28,30 +32,62 @@ interface Scope {
  */
 export function resourceInstances(r: TerraformResource, resolver: ValueResolver): TerraformResource[] {
   const body = r.block.body;
+  const dynamic = body.blocks.some((b) => b.type === 'dynamic');
+  if (!attribute(body, 'for_each') && !attribute(body, 'count') && !dynamic) return [r];
+  return blockInstances(r.file, r.block, resolver).map((i) => ({
+    ...r,
+    block: { ...r.block, body: i.body },
+  }));
+}
+
+/** One instance of a block: its body with the iteration's values written in, and its key. */
+export interface BlockInstance {
+  /** `["ssh"]` or `[0]`, as Terraform's address names the instance; undefined for a block written once. */
+  key?: string;
+  body: HclBody;
+}
+
+/**
+ * A resource or `module` block once per instance Terraform makes of it over a literal `for_each`
+ * collection or `count` (see {@link resourceInstances}): `module "sg" { for_each = {ssh = 22}, port =
+ * each.value }` calls the module once per entry, each with its own arguments. A collection that cannot
+ * be read gives the block once, as written.
+ */
+export function blockInstances(
+  file: TerraformFile,
+  block: HclBlock,
+  resolver: ValueResolver,
+): BlockInstance[] {
+  const body = block.body;
   const forEach = attribute(body, 'for_each');
   const count = attribute(body, 'count');
-  const dynamic = body.blocks.some((b) => b.type === 'dynamic');
-  if (!forEach && !count && !dynamic) return [r];
   const ref = (reference: string): HclValue | undefined => {
-    const v = resolver(r.file, { kind: 'expression', span: r.block.typeSpan, text: reference });
+    const v = resolver(file, { kind: 'expression', span: block.typeSpan, text: reference });
     return v.kind === 'expression' || v.kind === 'template' ? undefined : v;
   };
   const at = (values: [string, HclValue][]): Scope => ({ values: new Map(values), ref });
-  let scopes: Scope[] = [at([])];
+  let scopes: { key?: string; scope: Scope }[] = [{ scope: at([]) }];
   const items = forEach ? collection(forEach.value, at([])) : undefined;
   if (items)
-    scopes = items.map(([key, value]) =>
-      at([
+    scopes = items.map(([key, value]) => ({
+      key: `[${key.kind === 'string' ? JSON.stringify(key.value) : key.text}]`,
+      scope: at([
         ['each.key', key],
         ['each.value', value],
       ]),
-    );
+    }));
   else if (count) {
     const n = countOf(count.value, at([]));
     if (n !== undefined)
-      scopes = Array.from({ length: n }, (_, i) => at([['count.index', numberValue(i, count.value)]]));
+      scopes = Array.from({ length: n }, (_, i) => ({
+        key: `[${i}]`,
+        scope: at([['count.index', numberValue(i, count.value)]]),
+      }));
   }
-  return scopes.map((scope) => ({ ...r, block: { ...r.block, body: instantiate(body, scope) } }));
+  return scopes.map(({ key, scope }) => ({
+    ...(key !== undefined ? { key } : {}),
+    body: instantiate(body, scope),
+  }));
 }
 
 /** A body with the iteration's values written in, each `dynamic` block expanded into its instances. */
@@ -142,6 +178,24 @@ function evaluate(text: string, scope: Scope, at: HclValue, depth = 0): HclValue
   if (/^-?\d+$/.test(t)) return numberValue(Number(t), at);
   const quoted = /^"([^"\\$]*)"$/.exec(t);
   if (quoted) return { kind: 'string', value: quoted[1]!, span: at.span, text: t };
+  if (t === 'true' || t === 'false') return { kind: 'bool', value: t === 'true', span: at.span, text: t };
+  // `cond ? a : b` whose condition is known (a literal, a variable's value, `!` of one): the branch taken.
+  const choice = conditional(t);
+  if (choice) {
+    const c = again(choice.condition);
+    return c?.kind === 'bool' ? again(c.value ? choice.whenTrue : choice.whenFalse) : undefined;
+  }
+  if (t.startsWith('!') && !t.startsWith('!=')) {
+    const v = again(t.slice(1));
+    return v?.kind === 'bool' ? { kind: 'bool', value: !v.value, span: at.span, text: t } : undefined;
+  }
+  const open = /^concat\s*\(/.exec(t);
+  if (open && matching(t.slice(open[0].length - 1)) === t.length - open[0].length) {
+    const lists = topLevel(t.slice(open[0].length, -1)).map(again);
+    if (!lists.every((l) => l?.kind === 'tuple')) return undefined;
+    const items = lists.flatMap((l) => (l?.kind === 'tuple' ? l.items : []));
+    return { kind: 'tuple', items, span: at.span, text: t };
+  }
   const call = /^(tonumber|tostring|toset|tolist)\s*\(([\s\S]*)\)$/.exec(t);
   if (call) {
     const v = again(call[2]!);
@@ -190,6 +244,53 @@ function evaluate(text: string, scope: Scope, at: HclValue, depth = 0): HclValue
     v = key ? member(v, key) : undefined;
   }
   return v;
+}
+
+/**
+ * The parts of a conditional expression written at the top level of `text` (`a ? b : c`, the
+ * branches possibly conditionals themselves), or undefined when it is none.
+ */
+function conditional(text: string): { condition: string; whenTrue: string; whenFalse: string } | undefined {
+  let depth = 0;
+  let quoted = false;
+  let question = -1;
+  let nested = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' && text[i - 1] !== '\\') quoted = !quoted;
+    else if (quoted) continue;
+    else if (c === '[' || c === '(' || c === '{') depth += 1;
+    else if (c === ']' || c === ')' || c === '}') depth -= 1;
+    else if (depth !== 0) continue;
+    else if (c === '?') {
+      if (question < 0) question = i;
+      else nested += 1;
+    } else if (c === ':' && question >= 0) {
+      if (nested === 0)
+        return {
+          condition: text.slice(0, question),
+          whenTrue: text.slice(question + 1, i),
+          whenFalse: text.slice(i + 1),
+        };
+      nested -= 1;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The literal value of an expression of literals and the module's values (`var.public ?
+ * ["0.0.0.0/0"] : [var.vpc_cidr]` with `public` true, `concat(local.office, ["0.0.0.0/0"])`), where
+ * `ref` gives what a `var.`/`local.` reference stands for; undefined when any part it needs is
+ * computed. See {@link evaluate} for what is read.
+ */
+export function evaluateLiteral(
+  value: HclValue,
+  ref: (reference: string) => HclValue | undefined,
+): HclValue | undefined {
+  if (value.kind !== 'expression') return undefined;
+  const v = evaluate(value.text, { values: new Map(), ref }, value);
+  return v ? relocated(v, value) : undefined;
 }
 
 /** An element of a list (by number) or an object (by key). */

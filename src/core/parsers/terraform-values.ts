@@ -2,6 +2,7 @@ import path from 'node:path';
 import { inTestPaths } from '../confidence.js';
 import type { NodeSpan } from '../workspace/yaml.js';
 import type { TerraformFile } from './terraform.js';
+import { blockInstances, evaluateLiteral } from './terraform-instances.js';
 import type { HclBody, HclValue } from './terraform-syntax.js';
 
 /**
@@ -349,22 +350,27 @@ function callVariants(
       const through: { resolve: ValueResolver; call?: string }[] =
         depth === 0 ? [{ resolve: base }] : previous.filter((v) => v.modules.has(file.module));
       for (const caller of through) {
-        const n = perModule.get(module) ?? 0;
-        if (n >= MAX_CALLS_PER_MODULE) break;
-        const values = new Map<string, HclValue>();
-        for (const a of block.body.attributes)
-          if (!MODULE_META.has(a.name)) values.set(a.name, caller.resolve(file, a.value));
-        if (values.size === 0) continue;
-        perModule.set(module, n + 1);
-        const call = `module "${block.labels[0]}" in ${file.path}${caller.call ? ` (called by ${caller.call})` : ''}`;
-        const given: VariableFile = { path: file.path, values };
-        made.push({
-          source: file.path,
-          call,
-          modules: new Set([module]),
-          resolve: (f: TerraformFile, value: HclValue) =>
-            f.module === module ? resolve(scope, value, 0, given, true) : base(f, value),
-        });
+        // A call over a literal `for_each` or `count` is one call per instance, `each.value` or
+        // `count.index` written into its arguments.
+        for (const instance of blockInstances(file, block, caller.resolve)) {
+          const n = perModule.get(module) ?? 0;
+          if (n >= MAX_CALLS_PER_MODULE) break;
+          const values = new Map<string, HclValue>();
+          for (const a of instance.body.attributes)
+            if (!MODULE_META.has(a.name)) values.set(a.name, caller.resolve(file, a.value));
+          if (values.size === 0) continue;
+          perModule.set(module, n + 1);
+          const name = `module "${block.labels[0]}"${instance.key ?? ''}`;
+          const call = `${name} in ${file.path}${caller.call ? ` (called by ${caller.call})` : ''}`;
+          const given: VariableFile = { path: file.path, values };
+          made.push({
+            source: file.path,
+            call,
+            modules: new Set([module]),
+            resolve: (f: TerraformFile, value: HclValue) =>
+              f.module === module ? resolve(scope, value, 0, given, true) : base(f, value),
+          });
+        }
       }
     }
     out.push(...made);
@@ -387,7 +393,7 @@ function resolve(
     return items.every((i, n) => i === value.items[n]) ? value : { ...value, items };
   }
   const found = follow(scope, value, 0, given, byCall);
-  if (!found) return value;
+  if (!found) return computed(scope, value, hops, given, byCall) ?? value;
   const inner =
     found.value.kind === 'tuple' ? resolve(scope, found.value, hops + 1, given, byCall) : found.value;
   if (inner.kind === 'expression' || inner.kind === 'template') {
@@ -406,6 +412,43 @@ function resolve(
     if (resolved.kind === 'tuple') for (const item of resolved.items) INPUTS.set(item, found.variable);
   }
   return resolved;
+}
+
+/** What may be worth evaluating: a conditional or a `concat` (see {@link computed}). */
+const COMPUTED = /\?|^\s*concat\s*\(/;
+
+/**
+ * The value of a conditional or a `concat` of the module's values and literals (`var.public ?
+ * ["0.0.0.0/0"] : [var.vpc_cidr]`, whose condition is the variable's default or what a variable file
+ * sets), undefined when a part of it stays unknown. A value made from a variable's default is one
+ * (see {@link inputOf}).
+ */
+function computed(
+  scope: ModuleScope,
+  value: HclValue,
+  hops: number,
+  given: VariableFile | undefined,
+  byCall: boolean,
+): HclValue | undefined {
+  if (value.kind !== 'expression' || !COMPUTED.test(value.text)) return undefined;
+  let input: string | undefined;
+  const v = evaluateLiteral(value, (reference) => {
+    const r = resolve(
+      scope,
+      { kind: 'expression', span: value.span, text: reference },
+      hops + 1,
+      given,
+      byCall,
+    );
+    if (r.kind === 'expression' || r.kind === 'template') return undefined;
+    input ??= INPUTS.get(r);
+    return r;
+  });
+  if (v && input !== undefined) {
+    INPUTS.set(v, input);
+    if (v.kind === 'tuple') for (const item of v.items) INPUTS.set(item, input);
+  }
+  return v;
 }
 
 /**
