@@ -3140,3 +3140,65 @@ describe('42. SSH opened through a conditional on a variable, or a concat of lis
     }).toEqual({ code, found });
   });
 });
+
+/**
+ * A variable file that a deploy script, Makefile or workflow passes with `--env-file` to the Compose
+ * command reading a compose file sets what that run interpolates: a service made privileged, or given
+ * the host's root, through it is judged as through the project's `.env`.
+ */
+describe('42. a Compose setting interpolated from a variable file given with --env-file', () => {
+  const COMPOSE = [
+    'services:',
+    '  web:',
+    `    image: alpine@sha256:${'0'.repeat(64)}`,
+    `    privileged: \${PRIV:-false}`,
+    `    volumes: ["\${DATA_DIR:-./data}:/data"]`,
+    '',
+  ].join('\n');
+  it.each([
+    [
+      'a deploy script gives prod.env, which makes the service privileged',
+      {
+        'deploy/prod.env': 'PRIV=true\n',
+        'deploy.sh': '#!/bin/sh\ndocker compose --env-file deploy/prod.env up -d\n',
+      },
+      1,
+      ['compose-privileged-container compose.yaml:4 high new=true deploy/prod.env'],
+    ],
+    [
+      "a Makefile gives .env.prod over the .env, which mounts the host's root",
+      {
+        '.env': 'PRIV=false\n',
+        '.env.prod': 'DATA_DIR=/\n',
+        Makefile: 'deploy:\n\tdocker compose -f compose.yaml --env-file=.env.prod up -d\n',
+      },
+      1,
+      ['compose-host-path-mount compose.yaml:5 high new=true .env.prod'],
+    ],
+    [
+      'the file given sets safe values (the control)',
+      {
+        'prod.env': 'PRIV=false\nDATA_DIR=/srv/data\n',
+        'deploy.sh': '#!/bin/sh\ndocker compose --env-file prod.env up -d\n',
+      },
+      0,
+      [],
+    ],
+  ])('%s', async (_name, files: Record<string, string>, code, found) => {
+    const rules = ['compose-privileged-container', 'compose-host-path-mount'];
+    const repo = scratchRepo(makeTree({}));
+    repo.commit({ '.controlgate.yml': onlyRulesConfig(rules), 'compose.yaml': COMPOSE }, 'base');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit(files, 'head');
+    const pr = await cliRun('check', repo.dir, '--base', 'main', '--format', 'json');
+    expect({
+      code: pr.code,
+      found: pr.report.findings
+        .filter((f) => rules.includes(f.ruleId))
+        .map(
+          (f) =>
+            `${f.ruleId} ${f.location?.path}:${f.location?.startLine} ${f.severity} new=${f.isNew} ${/: (\S+), which a Compose command/.exec(f.message)?.[1]}`,
+        ),
+    }).toEqual({ code, found });
+  });
+});

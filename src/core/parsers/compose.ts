@@ -141,10 +141,21 @@ function composeFileVariable(workspace: Workspace, env: string): string[] {
 /**
  * The files a script or workflow passes to Compose (`docker compose -f a.yml -f b.yml`, `docker-compose
  * --file=a.yml`, `podman compose`) or to `docker stack deploy -c` / `--compose-file`.
+ */
+function commandComposeFiles(workspace: Workspace, script: string): string[] {
+  return composeCommands(workspace, script).flatMap((c) => c.files);
+}
+
+/**
+ * The Compose commands of a script or workflow, each with the compose files it is given (`-f`), the
+ * variable files (`--env-file`, Compose only) and the folders its paths are read from.
  * Read line by line (a line continued with `\` is one), from where the command starts, so that a
  * workflow's `run:` or a Makefile's recipe reads as the shell does.
  */
-function commandComposeFiles(workspace: Workspace, script: string): string[] {
+function composeCommands(
+  workspace: Workspace,
+  script: string,
+): { files: string[]; envFiles: string[]; dirs: readonly string[] }[] {
   const text = workspace.text(script);
   if (text === undefined) return [];
   const dir = path.posix.dirname(script) === '.' ? '' : path.posix.dirname(script);
@@ -153,7 +164,7 @@ function commandComposeFiles(workspace: Workspace, script: string): string[] {
     for (const m of text.matchAll(/working-directory:\s*['"]?([^'"\s#]+)/g))
       dirs.push(m[1]!.replace(/^\.\//, ''));
   } else if (dir !== '') dirs.push(dir);
-  const out: string[] = [];
+  const out: { files: string[]; envFiles: string[]; dirs: readonly string[] }[] = [];
   for (const line of text.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
     const start = line.search(COMPOSE_COMMAND);
     if (start < 0) continue;
@@ -163,14 +174,19 @@ function commandComposeFiles(workspace: Workspace, script: string): string[] {
       if (!options) continue;
       const [short, long] = options.names;
       const after = options.words;
+      const command = { files: [] as string[], envFiles: [] as string[], dirs };
       for (let k = 0; k < after.length; k++) {
         const w = after[k]!;
         let value: string | undefined;
+        let env = false;
         if (w === short || w === long) value = after[++k];
         else if (w.startsWith(`${long}=`) || w.startsWith(`${short}=`)) value = w.slice(w.indexOf('=') + 1);
+        else if (long === '--file' && w === '--env-file') [value, env] = [after[++k], true];
+        else if (long === '--file' && w.startsWith('--env-file=')) [value, env] = [w.slice(11), true];
         const file = value === undefined ? undefined : resolveNamed(workspace, value, dirs);
-        if (file) out.push(file);
+        if (file) (env ? command.envFiles : command.files).push(file);
       }
+      out.push(command);
     }
   }
   return out;
@@ -223,7 +239,7 @@ export interface ComposeService {
   name: string;
   node: ComposeNode<Record<string, unknown>>;
   /** The project's `.env` (the compose file's folder) its values are interpolated with, if any. */
-  envFile?: { path: string; values: ReadonlyMap<string, string> };
+  envFile?: EnvFile;
   /** Why the whole compose file is likely no deployment, from what other files say of it. */
   stack?: string;
   /**
@@ -284,6 +300,7 @@ export function readComposeServices(workspace: Workspace, file: string): Compose
     // Compose interpolates every value (never a key) before it runs anything.
     const envFile = text.includes('$') ? projectEnvFile(workspace, file) : undefined;
     const env = envFile?.values ?? new Map<string, string>();
+    const given = text.includes('$') ? givenEnvFiles(workspace, file, envFile) : [];
     const copies = new WeakMap<object, unknown>();
     for (const document of parsed.documents) {
       const root = document.value;
@@ -299,6 +316,23 @@ export function readComposeServices(workspace: Workspace, file: string): Compose
           node: nodeAt(document, pointer, value) as ComposeNode<Record<string, unknown>>,
           ...(envFile ? { envFile } : {}),
         });
+        // A run given another variable file: the settings it makes differ, judged as that run's
+        // (the others are the same as the service's, judged once).
+        for (const other of given) {
+          const variant = interpolated(written, other.values, new WeakMap()) as typeof written;
+          const differing = Object.keys(variant).filter(
+            (k) => JSON.stringify(variant[k]) !== JSON.stringify(value[k]),
+          );
+          if (differing.length === 0) continue;
+          const partial = Object.fromEntries(differing.map((k) => [k, variant[k]]));
+          services.push({
+            path: file,
+            document,
+            name,
+            node: nodeAt(document, pointer, partial) as ComposeNode<Record<string, unknown>>,
+            envFile: other,
+          });
+        }
       }
     }
     return services;
@@ -310,15 +344,73 @@ export function readComposeServices(workspace: Workspace, file: string): Compose
  * (the project directory when the file is given with `-f`). A container's `env_file:` is the
  * container's environment, not the project's, and takes no part.
  */
-function projectEnvFile(
-  workspace: Workspace,
-  file: string,
-): { path: string; values: ReadonlyMap<string, string> } | undefined {
+function projectEnvFile(workspace: Workspace, file: string): EnvFile | undefined {
   const dir = path.posix.dirname(file);
   const envPath = dir === '.' ? '.env' : `${dir}/.env`;
   if (!workspace.has(envPath)) return undefined;
   const text = workspace.text(envPath);
   return text === undefined ? undefined : { path: envPath, values: parseDotenv(text) };
+}
+
+/**
+ * The variable files a script, Makefile or workflow passes with `--env-file` to a Compose command that
+ * reads `file` (see {@link commandEnvFiles}), each read over the project's `.env`: a run given one
+ * interpolates with what it sets.
+ */
+function givenEnvFiles(workspace: Workspace, file: string, project: EnvFile | undefined): EnvFile[] {
+  const out: EnvFile[] = [];
+  for (const env of commandEnvFiles(workspace).get(file) ?? []) {
+    if (env === project?.path || out.some((e) => e.path === env) || out.length >= MAX_GIVEN_ENV_FILES)
+      continue;
+    const text = workspace.text(env);
+    if (text === undefined) continue;
+    const values = new Map(project?.values ?? []);
+    for (const [k, v] of parseDotenv(text)) values.set(k, v);
+    out.push({ path: env, values, given: true });
+  }
+  return out;
+}
+
+/** Variable files given to the commands that read one compose file, judged at most. */
+const MAX_GIVEN_ENV_FILES = 8;
+
+/** The variables a compose file is interpolated with (see {@link projectEnvFile}). */
+export interface EnvFile {
+  path: string;
+  values: ReadonlyMap<string, string>;
+  /** A file a Compose command of the repository is given with `--env-file` (over the `.env`). */
+  given?: true;
+}
+
+/** The file names Compose looks for in its working folder when no `-f` is given. */
+const DEFAULT_COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+
+/**
+ * For each compose file, the files that the repository's scripts, Makefiles and workflows pass with
+ * `--env-file` to a Compose command that reads it: named with `-f`, or, without one, the default
+ * compose file of the folder the command runs in (the repository's top, the script's own folder, or a
+ * `working-directory:` the workflow names). Computed once.
+ */
+function commandEnvFiles(workspace: Workspace): ReadonlyMap<string, readonly string[]> {
+  return workspace.memo('compose-env-files', '', () => {
+    const out = new Map<string, string[]>();
+    for (const script of workspace.screenedGlob(COMMAND_GLOBS, COMPOSE_COMMANDS)) {
+      if (!workspace.text(script)?.includes('--env-file')) continue;
+      for (const command of composeCommands(workspace, script)) {
+        if (command.envFiles.length === 0) continue;
+        const files =
+          command.files.length > 0
+            ? command.files
+            : command.dirs.flatMap((d) =>
+                DEFAULT_COMPOSE_NAMES.map((n) => (d === '' ? n : `${d}/${n}`)).filter((f) =>
+                  workspace.has(f),
+                ),
+              );
+        for (const f of files) out.set(f, [...(out.get(f) ?? []), ...command.envFiles]);
+      }
+    }
+    return out;
+  });
 }
 
 /**
@@ -396,8 +488,11 @@ function interpolationNote(service: ComposeService, node: ComposeNode): string {
   const parts: string[] = [];
   const fromFile = names('env-file');
   if (fromFile.length > 0 && service.envFile) {
+    const how = service.envFile.given
+      ? 'which a Compose command of the repository is given with --env-file'
+      : 'which Compose reads';
     parts.push(
-      `${service.envFile.path}, which Compose reads, sets ${fromFile.map((n) => `${n}=${JSON.stringify(service.envFile!.values.get(n))}`).join(', ')}`,
+      `${service.envFile.path}, ${how}, sets ${fromFile.map((n) => `${n}=${JSON.stringify(service.envFile!.values.get(n))}`).join(', ')}`,
     );
   }
   const defaulted = names('default');
