@@ -492,6 +492,21 @@ describe('dockerfile.secret-env', () => {
     expect(JSON.stringify(findings)).not.toContain('Wg5OG5f4');
   });
 
+  // `ONBUILD ENV` is kept in the image's configuration as a trigger, and every image built from it
+  // sets the variable: the literal is readable by whoever pulls either. It sets nothing in this stage.
+  it('reports an ENV of an ONBUILD trigger at the line of the name, and nothing for one of a reference', async () => {
+    const findings = await evaluate(
+      dockerfileSecretEnv,
+      {
+        Dockerfile:
+          'FROM a:1\nONBUILD ENV HOST=db \\\n    DB_PASSWORD=RjFKIjFpTE0w4Tbb\nONBUILD ENV API_TOKEN=$API_TOKEN\nONBUILD RUN echo DB_PASSWORD=x\n',
+      },
+      {},
+    );
+    expect(findings.map(at)).toEqual(['Dockerfile:3:5']);
+    expect(findings[0]!.message).toMatch(/^ENV DB_PASSWORD sets a literal secret \(RjF… \(16 chars\)\)/);
+  });
+
   // What the secret detectors take for a stand-in: a build argument's default that the build
   // replaces, a well-known default password, a phrase.
   it('grades low a value of words or one that names itself, with the reason; a random value stays', async () => {

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { Add, Copy, Env, From, Instruction, JSONInstruction } from 'dockerfile-ast';
+import type { Add, Copy, Env, From, Instruction, JSONInstruction, Onbuild } from 'dockerfile-ast';
 import type { LeftOutKind } from '../types.js';
 import { vendored } from '../vendored.js';
 import { LineIndex } from '../workspace/lines.js';
@@ -117,6 +117,11 @@ export interface Stage {
   users: InstructionText[];
   runs: InstructionText[];
   envs: EnvDecl[];
+  /**
+   * The ENV of `ONBUILD ENV ...` triggers, as written: the image's configuration keeps the trigger,
+   * and every image built from it sets the variable. They do not set it in this stage.
+   */
+  onbuildEnvs: EnvDecl[];
   adds: AddInstruction[];
   /** EXPOSE ports, resolved with the ARG and ENV values in force at each EXPOSE. */
   exposes: ScopedWord[];
@@ -241,6 +246,7 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
         users: [],
         runs: [],
         envs: [],
+        onbuildEnvs: [],
         adds: [],
         exposes: [],
         command: false,
@@ -288,6 +294,18 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
       const envs = readEnv(ins as Env, scope, spanOf);
       stage.envs.push(...envs);
       for (const e of envs) envNames.add(e.name);
+    } else if (stage && keyword === 'ONBUILD') {
+      const trigger = (ins as Onbuild).getTriggerInstruction();
+      if (trigger?.getKeyword() === 'ENV') {
+        for (const p of (trigger as Env).getProperties()) {
+          const range = {
+            start: p.getNameRange().start,
+            end: p.getValueRange()?.end ?? p.getNameRange().end,
+          };
+          const span = spanOf(range);
+          stage.onbuildEnvs.push({ name: p.getName(), value: p.getValue() ?? '', span, at: span.start });
+        }
+      }
     } else if (stage && scope && keyword === 'ADD') {
       stage.adds.push(readAdd(ins as Add, scope, spanOf));
     } else if (stage && scope && keyword === 'EXPOSE') {

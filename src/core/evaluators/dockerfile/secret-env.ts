@@ -42,8 +42,8 @@ const NOT_SECRET_VALUE = /^(?:true|false|yes|no|on|off|none|null|nil|[0-9]{1,6})
 export const dockerfileSecretEnv = defineEvaluator<Record<string, never>>({
   kind: 'dockerfile.secret-env',
   scope: 'file',
-  // 2: the key holds the value's keyed hash.
-  revision: 2,
+  // 2: the key holds the value's keyed hash. 3: the ENV of ONBUILD triggers too.
+  revision: 3,
   summary: 'Dockerfile ENV and ARG instructions that set a credential-named variable to a literal value.',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {
@@ -107,6 +107,7 @@ export function literalSecretDecls(model: DockerfileModel): SecretDecl[] {
     ...model.stages.flatMap((s) => [
       ...s.args.map((decl) => ({ kind: 'ARG' as const, decl })),
       ...s.envs.map((decl) => ({ kind: 'ENV' as const, decl })),
+      ...s.onbuildEnvs.map((decl) => ({ kind: 'ENV' as const, decl })),
     ]),
   ];
   const out: SecretDecl[] = [];
