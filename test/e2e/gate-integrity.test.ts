@@ -3081,7 +3081,7 @@ describe('41. SSH opened through a module call over a literal for_each or count'
  * of literal lists, are values Terraform knows before it runs: SSH opened through either is judged as
  * the list written out is.
  */
-describe('42. SSH opened through a conditional on a variable, or a concat of lists', () => {
+describe('42. SSH opened through a conditional on a variable, a comparison, or a concat of lists', () => {
   const RULE = 'terraform-admin-ports-public';
   const group = (cidrs: string) =>
     [
@@ -3109,6 +3109,13 @@ describe('42. SSH opened through a conditional on a variable, or a concat of lis
       'a toggle whose default is false, set true by terraform.tfvars',
       { 'variables.tf': variable('private', 'true'), 'terraform.tfvars': 'private = false\n' },
       '!var.private ? ["0.0.0.0/0"] : ["10.0.0.0/8"]',
+      1,
+      ['main.tf:7 high new=true'],
+    ],
+    [
+      'a comparison with the environment set in terraform.tfvars',
+      { 'variables.tf': variable('env', '"dev"'), 'terraform.tfvars': 'env = "prod"\n' },
+      'var.env == "prod" && true ? ["0.0.0.0/0"] : ["10.0.0.0/8"]',
       1,
       ['main.tf:7 high new=true'],
     ],
@@ -3146,7 +3153,7 @@ describe('42. SSH opened through a conditional on a variable, or a concat of lis
  * command reading a compose file sets what that run interpolates: a service made privileged, or given
  * the host's root, through it is judged as through the project's `.env`.
  */
-describe('42. a Compose setting interpolated from a variable file given with --env-file', () => {
+describe('43. a Compose setting interpolated from a variable file given with --env-file', () => {
   const COMPOSE = [
     'services:',
     '  web:',

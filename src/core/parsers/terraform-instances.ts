@@ -185,6 +185,25 @@ function evaluate(text: string, scope: Scope, at: HclValue, depth = 0): HclValue
     const c = again(choice.condition);
     return c?.kind === 'bool' ? again(c.value ? choice.whenTrue : choice.whenFalse) : undefined;
   }
+  // `a || b`, `a && b`, `a == b`, `a != b` of known values (loosest first, as Terraform binds them).
+  for (const op of ['||', '&&', '==', '!='] as const) {
+    const i = topLevelOperator(t, op);
+    if (i < 0) continue;
+    const [a, b] = [again(t.slice(0, i)), again(t.slice(i + 2))];
+    if (!a || !b) return undefined;
+    let value: boolean;
+    if (op === '||' || op === '&&') {
+      if (a.kind !== 'bool' || b.kind !== 'bool') return undefined;
+      value = op === '||' ? a.value || b.value : a.value && b.value;
+    } else {
+      const scalar = (v: HclValue) =>
+        v.kind === 'string' || v.kind === 'number' || v.kind === 'bool' ? `${v.kind}:${v.value}` : undefined;
+      const [x, y] = [scalar(a), scalar(b)];
+      if (x === undefined || y === undefined) return undefined;
+      value = op === '==' ? x === y : x !== y;
+    }
+    return { kind: 'bool', value, span: at.span, text: t };
+  }
   if (t.startsWith('!') && !t.startsWith('!=')) {
     const v = again(t.slice(1));
     return v?.kind === 'bool' ? { kind: 'bool', value: !v.value, span: at.span, text: t } : undefined;
@@ -276,6 +295,21 @@ function conditional(text: string): { condition: string; whenTrue: string; whenF
     }
   }
   return undefined;
+}
+
+/** Where a binary operator is first written at the top level of `text` (outside brackets and strings); -1 if nowhere. */
+function topLevelOperator(text: string, op: '||' | '&&' | '==' | '!='): number {
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length - 1; i++) {
+    const c = text[i];
+    if (c === '"' && text[i - 1] !== '\\') quoted = !quoted;
+    else if (quoted) continue;
+    else if (c === '[' || c === '(' || c === '{') depth += 1;
+    else if (c === ']' || c === ')' || c === '}') depth -= 1;
+    else if (depth === 0 && text.startsWith(op, i)) return i;
+  }
+  return -1;
 }
 
 /**

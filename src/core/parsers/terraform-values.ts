@@ -414,8 +414,8 @@ function resolve(
   return resolved;
 }
 
-/** What may be worth evaluating: a conditional or a `concat` (see {@link computed}). */
-const COMPUTED = /\?|^\s*concat\s*\(/;
+/** What may be worth evaluating: a conditional, a comparison or a `concat` (see {@link computed}). */
+const COMPUTED = /[?]|==|!=|&&|\|\||^\s*concat\s*\(/;
 
 /**
  * The value of a conditional or a `concat` of the module's values and literals (`var.public ?
