@@ -1953,3 +1953,61 @@ describe('Terraform configuration besides *.tf: JSON syntax, OpenTofu files and 
     expect(written[1]!.message).toContain('provider "aws" (alias "prod") sets token');
   });
 });
+
+describe('a call of a local module with a literal for_each, judged per element', () => {
+  // `module "sg" { for_each = { ssh = 22, web = 443 }, port = each.value }` is one call per element:
+  // each element's port is what the module opens, and the finding names the element's address.
+  const MODULE = [
+    'variable "port" {}',
+    'variable "cidr" {}',
+    'resource "aws_security_group" "this" {',
+    '  ingress {',
+    '    from_port   = var.port',
+    '    to_port     = var.port',
+    '    protocol    = "tcp"',
+    '    cidr_blocks = [var.cidr]',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  const call = (body: string) => `module "sg" {\n  source = "./modules/sg"\n${body}}\n`;
+  it.each<[what: string, body: string, expected: string[]]>([
+    [
+      'a map of ports, each.value',
+      '  for_each = { ssh = 22, web = 443 }\n  port     = each.value\n  cidr     = "0.0.0.0/0"\n',
+      ['modules/sg/main.tf:8:20 port 22 module "sg"["ssh"] in main.tf'],
+    ],
+    [
+      'a map of objects, each.value.<attribute>',
+      '  for_each = {\n    admin = { port = 3389, cidr = "0.0.0.0/0" }\n    app   = { port = 3389, cidr = "10.0.0.0/8" }\n  }\n  port = each.value.port\n  cidr = each.value.cidr\n',
+      ['modules/sg/main.tf:8:20 port 3389 module "sg"["admin"] in main.tf'],
+    ],
+    [
+      'a map in a local',
+      '  for_each = local.ports\n  port     = each.value\n  cidr     = "0.0.0.0/0"\n',
+      ['modules/sg/main.tf:8:20 port 22 module "sg"["ssh"] in main.tf'],
+    ],
+    [
+      'a set of strings, each.key',
+      '  for_each = toset(["0.0.0.0/0", "10.0.0.0/8"])\n  port     = 22\n  cidr     = each.key\n',
+      ['modules/sg/main.tf:8:20 port 22 module "sg"["0.0.0.0/0"] in main.tf'],
+    ],
+    [
+      'a for_each that is not written in place: unknown as before',
+      '  for_each = data.x.y\n  port = each.value\n  cidr = "0.0.0.0/0"\n',
+      [],
+    ],
+  ])('%s', async (_what, body, expected) => {
+    const findings = await runBuiltin('terraform-admin-ports-public', {
+      'modules/sg/main.tf': MODULE,
+      'main.tf': `locals {\n  ports = { ssh = 22, web = 443 }\n}\n${call(body)}`,
+    });
+    expect(
+      findings.map((f) => {
+        const port = /to port (\d+)/.exec(f.message)?.[1];
+        const by = /with the inputs (.*) gives the module/.exec(f.message)?.[1];
+        return `${at(f)} port ${port} ${by}`;
+      }),
+    ).toEqual(expected);
+  });
+});
