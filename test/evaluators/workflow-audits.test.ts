@@ -984,6 +984,28 @@ jobs:
     ['the head branch', lookedUp('pr.data.head.ref'), [`${W}:17:20`]],
     ['the base commit', lookedUp('pr.data.base.sha'), []],
     ['another output named head elsewhere', lookedUp('pr.data.head.sha', 'sha'), []],
+    [
+      'a variable holding the head commit',
+      lookedUp('sha').replace("core.setOutput('base', pr.data.base.sha);", 'const sha = pr.data.head.sha;'),
+      [`${W}:17:20`],
+    ],
+    [
+      'the head commit returned as the result',
+      lookedUp('pr.data.base.sha', 'base')
+        .replace("core.setOutput('base', pr.data.base.sha);", 'return pr.data.head.sha;')
+        .replace('steps.pr.outputs.head', 'steps.pr.outputs.result'),
+      [`${W}:17:20`],
+    ],
+    [
+      'the head commit exported to the environment',
+      lookedUp('pr.data.base.sha', 'base')
+        .replace(
+          "core.setOutput('base', pr.data.base.sha);",
+          "core.exportVariable('HEAD_SHA', pr.data.head.sha);",
+        )
+        .replace('steps.pr.outputs.head', 'env.HEAD_SHA'),
+      [`${W}:17:20`],
+    ],
   ])('follows a github-script output to a head checkout: %s', async (_name, text, expected) => {
     const findings = await evaluate(workflowDangerousTriggers, one(text), {});
     expect(findings.filter((f) => f.message.includes('checks out the pull request')).map(at)).toEqual(

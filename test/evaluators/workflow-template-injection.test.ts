@@ -194,6 +194,53 @@ ${script
     });
   });
 
+  describe('follows what a github-script step exports to the environment from the event payload', () => {
+    /** A github-script step running `script`, then a run: expanding `expr` (line 11). */
+    const exported = (script: string, expr: string) =>
+      job(`      - id: s
+        uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea
+        with:
+          script: |
+            ${script}
+      - run: echo "\${{ ${expr} }}"
+`);
+    it.each([
+      [
+        'a body exported',
+        "core.exportVariable('BODY', context.payload.pull_request.body);",
+        'env.BODY',
+        true,
+      ],
+      [
+        'a variable assigned a title, exported',
+        "const t = context.payload.pull_request.title; core.exportVariable('T', t)",
+        'env.T',
+        true,
+      ],
+      ['a number exported', "core.exportVariable('N', context.payload.pull_request.number)", 'env.N', false],
+      [
+        'another variable read',
+        "core.exportVariable('BODY', context.payload.pull_request.body)",
+        'env.B',
+        false,
+      ],
+      // Only `${{ }}` splices the value into code: the shell's `$BODY` is a variable's value.
+      [
+        'an output of the same name',
+        "core.exportVariable('t', context.payload.pull_request.body)",
+        'steps.s.outputs.t',
+        false,
+      ],
+    ])('%s', async (_, script, expr, found) => {
+      const findings = await run({ [W]: exported(script, expr) });
+      expect(findings.map(at)).toEqual(found ? [`${W}:11:24`] : []);
+      if (found)
+        expect(findings[0]!.message).toContain(
+          'core.exportVariable in step "s" (actions/github-script): context.payload.pull_request.',
+        );
+    });
+  });
+
   it("follows a reusable workflow's output to what its jobs set", async () => {
     const R = '.github/workflows/r.yml';
     const reusable = (value: string) =>

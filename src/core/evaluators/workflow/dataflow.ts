@@ -113,47 +113,56 @@ function isGithubScript(ref: { owner: string; repo: string }): boolean {
 }
 
 /**
- * Whether a github-script step sets the output `name` (lower case) to a pull request's head: the
- * value given to `core.setOutput('<name>', ...)` names a head's commit or branch (`head.sha`,
- * `head.ref`, `headRefOid`, ...), as a script that looks the pull request up through the API and
- * hands its head to a later checkout does. Only the call's own argument is read, not variables it
- * was assigned from.
+ * Whether a github-script step sets the output `name` (lower case), or with `env` the environment
+ * variable `name` (`core.exportVariable`), to a pull request's head: the value names a head's commit
+ * or branch (`head.sha`, `head.ref`, `headRefOid`, ...), as a script that looks the pull request up
+ * through the API and hands its head to a later checkout does. For `result`, a `return <value>` at
+ * the script's top level is the value. Read from the call's own argument or the one variable it names.
  */
-function scriptSetsHead(step: Step, name: string): boolean {
+function scriptSetsHead(step: Step, name: string, target: 'output' | 'env' = 'output'): boolean {
   const script = withInput(step, 'script');
   if (typeof script !== 'string') return false;
-  for (const m of script.matchAll(SET_OUTPUT)) {
-    if (m[2]!.toLowerCase() === name && HEAD_VALUE.test(m[3]!)) return true;
-  }
-  return false;
+  return scriptValues(script, name, target).some((v) => HEAD_VALUE.test(v));
 }
 
 /**
- * What a github-script step sets its output `name` (lower case) to, when that is text of the event
- * an outsider chose: `core.setOutput('<name>', <value>)`, or for `result` a `return <value>` at the
- * script's top level, whose value reads `context.payload.<path>` of a source (the pull request's
- * title, a comment's body, ...) directly or through one variable assigned on its own line
- * (`const t = context.payload.issue.title`), with or without a literal fallback (`t || '-'`).
- * Undefined when it is not, or cannot be told.
+ * The texts a github-script gives to `core.setOutput('<name>', ...)` (or, for `env`, to
+ * `core.exportVariable('<name>', ...)`), and for the output `result` its top-level `return <value>`s;
+ * a value that is a variable assigned on its own line (`const t = ...`), with or without a literal
+ * fallback (`t || '-'`), is read as what it was assigned.
  */
-function scriptSetsText(
-  step: Step,
-  name: string,
-  classify: Classifier,
-): { text: string; capability: Capability } | undefined {
-  const script = withInput(step, 'script');
-  if (typeof script !== 'string') return undefined;
+function scriptValues(script: string, name: string, target: 'output' | 'env'): string[] {
   const values: string[] = [];
-  for (const m of script.matchAll(SET_OUTPUT)) if (m[2]!.toLowerCase() === name) values.push(m[3]!);
-  if (name === 'result') for (const m of script.matchAll(TOP_RETURN)) values.push(m[1]!);
-  for (const raw of values) {
+  for (const m of script.matchAll(target === 'env' ? EXPORT_VARIABLE : SET_OUTPUT))
+    if (m[2]!.toLowerCase() === name) values.push(m[3]!);
+  if (target === 'output' && name === 'result')
+    for (const m of script.matchAll(TOP_RETURN)) values.push(m[1]!);
+  return values.map((raw) => {
     const value = raw.trim();
     // `t || '-'`: a literal fallback leaves the variable's text whenever it has any.
     const bare = /^([A-Za-z_$][\w$]*)(?:\s*(?:\|\||\?\?)\s*(?:'[^']*'|"[^"]*"|\d+))?\s*\)?$/.exec(value)?.[1];
     const assigned = bare
       ? new RegExp(`\\b(?:const|let|var)\\s+${bare.replace(/\$/g, '\\$')}\\s*=([^\\n;]*)`).exec(script)?.[1]
       : undefined;
-    const read = assigned ?? value;
+    return assigned ?? value;
+  });
+}
+
+/**
+ * What a github-script step sets its output `name` (lower case) to (or, with `env`, its environment
+ * variable `name` through `core.exportVariable`), when that is text of the event an outsider chose:
+ * a value (see {@link scriptValues}) that reads `context.payload.<path>` of a source (the pull
+ * request's title, a comment's body, ...). Undefined when it is not, or cannot be told.
+ */
+function scriptSetsText(
+  step: Step,
+  name: string,
+  classify: Classifier,
+  target: 'output' | 'env' = 'output',
+): { text: string; capability: Capability } | undefined {
+  const script = withInput(step, 'script');
+  if (typeof script !== 'string') return undefined;
+  for (const read of scriptValues(script, name, target)) {
     for (const m of read.matchAll(PAYLOAD_READ)) {
       const path = ['github', 'event', ...m[1]!.split('.')];
       // `context.payload.issue.title.trim()`: a string method returns the text.
@@ -173,6 +182,8 @@ const PAYLOAD_READ = /\bcontext\.payload\.((?:[A-Za-z_]\w*)(?:\.[A-Za-z_]\w*)*)/
 
 /** `core.setOutput('<name>', <value>)`, the value up to the call's closing parenthesis on its line. */
 const SET_OUTPUT = /\bcore\.setOutput\(\s*(['"`])([\w.-]+)\1\s*,([^\n;]*)/g;
+/** `core.exportVariable('<name>', <value>)`, the value up to the call's closing parenthesis on its line. */
+const EXPORT_VARIABLE = /\bcore\.exportVariable\(\s*(['"`])([\w.-]+)\1\s*,([^\n;]*)/g;
 /** A value that names a pull request's head commit or branch. */
 const HEAD_VALUE = /\bhead\s*\.\s*(?:sha|ref)\b|\bhead(?:RefOid|RefName|_sha|_ref)\b/;
 
@@ -409,15 +420,38 @@ export class Dataflow {
         : localCallers(this.workspace, source.path).flatMap((c) => (c.step ? [callerScope(c)] : []));
       for (const caller of callers) out.push(...this.env(name, caller, depth + 1));
     }
-    // Values written to $GITHUB_ENV by earlier steps of the same job.
+    // Values written to $GITHUB_ENV by earlier steps of the same job (a github-script's
+    // `core.exportVariable` writes there too).
     for (const [i, s] of this.steps(scope).entries()) {
-      if (scope.stepIndex === undefined || i >= scope.stepIndex || !s.run || neverRuns(scope, s)) continue;
+      if (scope.stepIndex === undefined || i >= scope.stepIndex || neverRuns(scope, s)) continue;
+      if (s.uses) {
+        out.push(...this.exported(s, name));
+        continue;
+      }
+      if (!s.run) continue;
       for (const w of this.writes(source, s)) {
         if (w.file === 'env' && w.name.toLowerCase() === name)
           out.push(...this.written(w, s, i, scope, `env.${w.name}`, depth));
       }
     }
     return out;
+  }
+
+  /** What a github-script step exports as the environment variable `name` (lower case), if a source. */
+  private exported(step: Step, name: string): Resolved[] {
+    const ref = parseUses(step.uses!.value);
+    if (ref.kind !== 'repository' || !isGithubScript(ref)) return [];
+    const id = typeof step.id?.value === 'string' ? `step "${step.id.value}"` : 'a step';
+    const text = `core.exportVariable in ${id} (${ref.owner}/${ref.repo})`;
+    if (this.options.heads) {
+      if (!scriptSetsHead(step, name, 'env')) return [];
+      return [{ origin: { text, capability: 'arbitrary', via: [] }, collection: false }];
+    }
+    const set = scriptSetsText(step, name, this.classify, 'env');
+    if (!set) return [];
+    return [
+      { origin: { text: `${text}: ${set.text}`, capability: set.capability, via: [] }, collection: false },
+    ];
   }
 
   private steps(scope: Scope): Step[] {
