@@ -1619,6 +1619,8 @@ jobs:
   // from the pull request.
   const DOWNLOAD = (path = '') =>
     `      - uses: actions/download-artifact@v4\n        with:\n          name: pr\n          run-id: \${{ github.event.workflow_run.id }}\n${path ? `          path: ${path}\n` : ''}`;
+  const SCRIPTED =
+    '      - uses: actions/github-script@v7\n        with:\n          script: |\n            const all = await github.rest.actions.listWorkflowRunArtifacts({ ...context.repo, run_id: context.payload.workflow_run.id });\n            const zip = await github.rest.actions.downloadArtifact({ ...context.repo, artifact_id: all.data.artifacts[0].id, archive_format: "zip" });\n            require("fs").writeFileSync("pr.zip", Buffer.from(zip.data));\n';
   it.each([
     [
       'a script of the artifact, unpacked at the root',
@@ -1636,8 +1638,39 @@ jobs:
       `${DOWNLOAD()}      - run: npm ci\n`,
       'critical',
     ],
+    // Unpacked over the checkout, the artifact's files replace the repository's.
+    [
+      'an install of the project, the artifact unpacked over the checkout',
+      `      - uses: actions/checkout@v4\n${DOWNLOAD()}      - run: npm ci && npm run deploy\n`,
+      'critical',
+    ],
+    [
+      "the repository's own script, the artifact unpacked over the checkout",
+      `      - uses: actions/checkout@v4\n${DOWNLOAD('.')}      - run: bash scripts/comment.sh\n`,
+      'critical',
+    ],
+    [
+      'an install in the folder the artifact was unpacked in, after a checkout',
+      `      - uses: actions/checkout@v4\n${DOWNLOAD('site')}      - run: npm ci\n        working-directory: site\n`,
+      'critical',
+    ],
+    [
+      'an artifact downloaded by github-script and unzipped over the checkout',
+      `      - uses: actions/checkout@v4\n${SCRIPTED}      - run: unzip -o pr.zip && make publish\n`,
+      'critical',
+    ],
     // Controls: the artifact read as data, and the repository's own script in a job that checks it out.
     ['its files read as data', `${DOWNLOAD('pr')}      - run: echo "N=$(cat pr/number)"\n`, 'medium'],
+    [
+      'the artifact unpacked at the root before the checkout, which empties the folder',
+      `${DOWNLOAD()}      - uses: actions/checkout@v4\n      - run: bash scripts/comment.sh\n`,
+      'medium',
+    ],
+    [
+      'an artifact downloaded by github-script and unzipped into a folder of its own',
+      `      - uses: actions/checkout@v4\n${SCRIPTED}      - run: unzip -o pr.zip -d pr && make publish\n`,
+      'medium',
+    ],
     [
       "the repository's own script after a checkout",
       `      - uses: actions/checkout@v4\n${DOWNLOAD('pr')}      - run: bash scripts/comment.sh\n`,

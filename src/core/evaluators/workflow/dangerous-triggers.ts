@@ -1269,23 +1269,56 @@ const SCRIPT_INTERPRETERS = new Set([
 const PROJECT_RUNNERS =
   /^(?:npm|yarn|pnpm|make|cargo|go|mvn|gradle|\.\/gradlew|pip3?|poetry|uv|bundle|rake|composer)$/;
 
+/** A folder a triggering run's artifact is unpacked in, and whether that happens over a checkout. */
+interface ArtifactFolder {
+  /** Relative to the workspace; `''` is its root. */
+  folder: string;
+  /**
+   * The job checked the repository out before the artifact was unpacked there: its files replace the
+   * repository's (a checkout after it would have emptied the folder first).
+   */
+  overCheckout: boolean;
+}
+
 /**
- * The folders (`''`: the workspace's root) an earlier step of the job downloads the triggering
- * workflow run's artifacts to, in a workflow that `workflow_run` starts: `actions/download-artifact`
- * (or a fork of it) given the run's id, or `gh run download` of it (`-D <folder>`). That run built or
- * tested the pull request's code, so what its artifacts hold is the pull request's to choose.
+ * The folders an earlier step of the job unpacks the triggering workflow run's artifacts in, in a
+ * workflow that `workflow_run` starts: `actions/download-artifact` (or a fork of it) given the run's
+ * id, `gh run download` of it (`-D <folder>`), or a github-script that downloads an artifact of the
+ * run through the API (`downloadArtifact` with the run's id, then unpacked by `unzip`, `-d <folder>`
+ * or the root). That run built or tested the pull request's code, so what its artifacts hold is the
+ * pull request's to choose.
  */
-function triggeringArtifacts(workflow: Workflow, job: Job, step: Step): string[] {
+function triggeringArtifacts(workflow: Workflow, job: Job, step: Step): ArtifactFolder[] {
   if (!eventsOf(workflow).has('workflow_run')) return [];
-  const folders: string[] = [];
+  const folders: ArtifactFolder[] = [];
   const folder = (written: unknown) => relativePath('', typeof written === 'string' ? written.trim() : '.');
+  let checkedOut = false;
+  const add = (at: string | undefined) => {
+    if (at !== undefined) folders.push({ folder: at, overCheckout: checkedOut });
+  };
   for (const s of job.steps) {
     if (s.index > step.index) break;
-    if (s.uses && /download-artifact/.test(actionOf(s.uses) ?? '')) {
+    const action = actionOf(s.uses) ?? '';
+    if (s.uses && /download-artifact/.test(action)) {
       const id = input(s, 'run-id') ?? input(s, 'run_id');
       if (typeof id?.value !== 'string' || !/workflow_run\.id\b/.test(id.value)) continue;
-      const at = folder(input(s, 'path')?.value ?? '.');
-      if (at !== undefined) folders.push(at);
+      add(folder(input(s, 'path')?.value ?? '.'));
+    } else if (action === 'actions/github-script' && s.index < step.index) {
+      const script = input(s, 'script')?.value;
+      if (
+        typeof script !== 'string' ||
+        !/\bdownloadArtifact\b/.test(script) ||
+        !/workflow_run\b/.test(script)
+      )
+        continue;
+      // The archive is written as a file; the first `unzip` after it says where it is unpacked.
+      const unzip = job.steps
+        .filter((t) => t.index > s.index && t.index <= step.index && t.run)
+        .map((t) => /\bunzip\b[^\n;|&]*/.exec(t.run!.value)?.[0])
+        .find((u) => u !== undefined);
+      if (unzip === undefined) continue;
+      const dir = /\s-d\s*("[^"]*"|'[^']*'|\S+)/.exec(unzip)?.[1]?.replace(/^["']|["']$/g, '');
+      add(folder(dir ?? '.'));
     } else if (s.run && /\bgh\s+run\s+download\b/.test(s.run.value)) {
       const env = [s.env, job.env, workflow.env].flatMap((e) => [...(e?.entries.values() ?? [])]);
       const fromRun = [s.run.value, ...env.map((v) => String(v.value ?? ''))].some((t) =>
@@ -1295,19 +1328,19 @@ function triggeringArtifacts(workflow: Workflow, job: Job, step: Step): string[]
       const dir = /\s(?:-D|--dir)[ =]("[^"]*"|'[^']*'|\S+)/
         .exec(s.run.value)?.[1]
         ?.replace(/^["']|["']$/g, '');
-      const at = folder(dir ?? '.');
-      if (at !== undefined) folders.push(at);
+      add(folder(dir ?? '.'));
     }
+    if (action === 'actions/checkout') checkedOut = true;
   }
   return folders;
 }
 
 /**
  * A command of the step that runs a file of the triggering run's artifact ({@link triggeringArtifacts}):
- * an interpreter given a file there, a program named by a path there, or, when the artifact is
- * unpacked at the workspace's root of a job that checks nothing out, a build or install command of
- * the project it unpacked. A file the repository holds, in a job that checks the repository out, is the
- * base's own.
+ * an interpreter given a file there, a program named by a path there, or a build or install command
+ * of the project it unpacked (at the root of a job that checks nothing out, or over its checkout, or
+ * in the folder the command runs in). A file the repository holds, in a job that checks the repository
+ * out, is the base's own unless the artifact was unpacked over it.
  */
 function artifactRuns(
   workspace: Workspace,
@@ -1323,8 +1356,8 @@ function artifactRuns(
   const dir = relativePath('', typeof written === 'string' ? written : '.') ?? '';
   const within = (file: string | undefined) =>
     file !== undefined &&
-    folders.some((f) =>
-      f === '' ? !(checksOut && workspace.has(file)) : file === f || file.startsWith(`${f}/`),
+    folders.some(({ folder: f, overCheckout }) =>
+      f === '' ? overCheckout || !(checksOut && workspace.has(file)) : file === f || file.startsWith(`${f}/`),
     );
   const script = step.run.value;
   for (const view of scriptCommands(script)) {
@@ -1338,8 +1371,9 @@ function artifactRuns(
     const runsFile = file !== undefined && within(relativePath(dir, file));
     const runsProject =
       PROJECT_RUNNERS.test(view.name) &&
-      !checksOut &&
-      folders.some((f) => f === '' || dir === f || dir.startsWith(`${f}/`));
+      folders.some(({ folder: f, overCheckout }) =>
+        f === '' ? overCheckout || !checksOut : dir === f || dir.startsWith(`${f}/`),
+      );
     if (runsFile || runsProject) {
       const what = script.slice(view.command.start, view.command.end).trim().replace(/\s+/g, ' ');
       return { what: `${what}, of the triggering run's artifact`, view };
