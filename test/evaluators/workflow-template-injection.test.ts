@@ -194,6 +194,106 @@ ${script
     });
   });
 
+  describe('reports payload text a github-script passes to a shell, eval or new Function', () => {
+    /** A github-script step whose script is `lines` (the first on line 11); then a harmless step. */
+    const scripted = (...lines: string[]) =>
+      onEvent('issue_comment')(`      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea
+        env:
+          BODY: \${{ github.event.comment.body }}
+        with:
+          script: |
+${lines.map((l) => `            ${l}`).join('\n')}
+      - run: echo done
+`);
+    const B = 'context.payload.comment.body';
+    it.each([
+      [
+        'exec.exec of bash -c',
+        [`await exec.exec('bash', ['-c', 'echo ' + ${B}]);`],
+        ['11:54', 'bash -c (exec.exec)'],
+      ],
+      [
+        'exec.getExecOutput of sh -c, through a variable',
+        [`const b = ${B}.trim();`, "await exec.getExecOutput('sh', ['-c', `echo ${b}`]);"],
+        ['12:59', 'sh -c (exec.exec)'],
+      ],
+      [
+        'child_process.execSync, a field taken out of the payload',
+        [
+          "const cp = require('child_process');",
+          'const { body } = context.payload.comment;',
+          'cp.execSync(`echo "${body}"`);',
+        ],
+        ['13:34', 'a shell (child_process)'],
+      ],
+      [
+        'execSync taken out of child_process, an object of the payload',
+        [
+          "const { execSync } = require('node:child_process');",
+          'const issue = context.payload.issue;',
+          'execSync(`echo ${issue.title} ${issue.number}`);',
+        ],
+        ['13:30', 'a shell (child_process)'],
+      ],
+      [
+        'spawn with shell: true',
+        [`require('child_process').spawnSync('echo ' + ${B}, { shell: true });`],
+        ['11:58', 'a shell (child_process)'],
+      ],
+      ['eval', [`eval(${B});`], ['11:18', 'eval']],
+      ['new Function', [`new Function(${B})();`], ['11:26', 'new Function']],
+      [
+        'an environment variable set to the body',
+        ["require('child_process').execSync(`echo ${process.env.BODY}`);"],
+        ['11:55', 'a shell (child_process)'],
+      ],
+      // Data: no shell between the value and the program, a value that is not the payload's text, a
+      // regular expression's exec, a name inside a string.
+      [
+        'exec.exec of git with an argument list',
+        [`await exec.exec('git', ['commit', '-m', ${B}]);`],
+        undefined,
+      ],
+      [
+        'exec.exec of a command line (split, not run by a shell)',
+        [`await exec.exec(\`echo \${${B}}\`);`],
+        undefined,
+      ],
+      [
+        'spawn without a shell',
+        [`require('child_process').spawnSync('git', ['commit', '-m', ${B}]);`],
+        undefined,
+      ],
+      [
+        'a number',
+        ["require('child_process').execSync(`gh issue view ${context.payload.issue.number}`);"],
+        undefined,
+      ],
+      [
+        'a regular expression',
+        ["const cp = require('child_process');", `const m = /x/.exec(${B});`],
+        undefined,
+      ],
+      [
+        'the name inside a string',
+        [
+          'const body = context.payload.comment.body;',
+          "require('child_process').execSync('gh pr comment 1 --body-file body.md');",
+        ],
+        undefined,
+      ],
+    ])('%s', async (_, lines, expected) => {
+      const findings = await run({ [W]: scripted(...lines) });
+      expect(findings.map((f) => `${f.location?.startLine}:${f.location?.startColumn}`)).toEqual(
+        expected ? [expected[0]] : [],
+      );
+      if (expected) {
+        expect(findings[0]!.severity).toBe('high');
+        expect(findings[0]!.message).toContain(`is passed to ${expected[1]}, which parses it as code`);
+      }
+    });
+  });
+
   describe('follows what a github-script step exports to the environment from the event payload', () => {
     /** A github-script step running `script`, then a run: expanding `expr` (line 11). */
     const exported = (script: string, expr: string) =>

@@ -22,6 +22,7 @@ import { Dataflow, type Flow, type Hop, type Scope } from './dataflow.js';
 import { contextEvents, runEvents } from './event-guards.js';
 import { injectionFix } from './fix-injection.js';
 import { assignedBefore, type ReparsedVariable, reparsedVariables } from './reparsed-variables.js';
+import { scriptCodeValues } from './script-code.js';
 import {
   type ActionInputs,
   actionInputMap,
@@ -101,6 +102,10 @@ export const workflowTemplateInjection = defineEvaluator<TemplateInjectionOption
       workflowSources(workspace, subjects),
       {
         step(step, source, job) {
+          if (actionOf(step.uses) === 'actions/github-script') {
+            findings.push(...scriptCodeFindings(workspace, flow, source, job, step, relay, repository));
+            return;
+          }
           // A variable of the step's environment that the script splices into another program's code.
           if (!step.run) return;
           const shell = shellOf(step, job, source);
@@ -257,6 +262,64 @@ function reparsedFinding(
     unfixable: 'the program that parses the value has to be given it as data by hand',
     ...(dispatched ? { confidence: 'low' as const } : inputs ? { confidence: 'medium' as const } : {}),
   };
+}
+
+/**
+ * Payload text (or an environment variable carrying it) that a github-script passes to a shell,
+ * `eval` or `new Function` as JavaScript values (script-code.ts): that program runs it as code.
+ */
+function scriptCodeFindings(
+  workspace: Workspace,
+  flow: Dataflow,
+  source: WorkflowSource,
+  job: Job | undefined,
+  step: Step,
+  relays: () => string | undefined,
+  repository: string | undefined,
+): RawFinding[] {
+  const node = input(step, 'script');
+  if (typeof node?.value !== 'string') return [];
+  const script = node.value;
+  const values = workspace.memo('script-code', script, () => scriptCodeValues(script));
+  if (values.length === 0) return [];
+  const events = source.kind === 'workflow' && job ? runEvents(source, job, step) : undefined;
+  if (events?.length === 0) return [];
+  const scope: Scope = { source, ...(job ? { job } : {}), stepIndex: step.index, level: 'step' };
+  const text = locatedText(workspace, source.path, { ...node, value: script });
+  const insiders =
+    source.kind === 'workflow' && job !== undefined
+      ? jobExcludesOutsiders(source, job, repository) || excludesOutsiders(step.if, repository)
+      : false;
+  const out: RawFinding[] = [];
+  for (const v of values) {
+    const parsed = parseExpression(v.expression);
+    if (!parsed.ok || !parsed.node) continue;
+    const flows = flow
+      .flows(parsed.node, v.expression, scope)
+      .filter((f) => !f.collection && liveEvents(f, source, events)?.length !== 0);
+    if (flows.length === 0) continue;
+    const at = text.locate(v.start, v.end);
+    const relay = flows.some((f) => f.origin.input === 'repository_dispatch') ? relays() : undefined;
+    const arbitrary = flows.some((f) => f.origin.capability === 'arbitrary');
+    const origins = [...new Set(flows.map((f) => describe(f, v.expression, at, relay)))];
+    const shown = origins.slice(0, 3).join('; ');
+    const more = origins.length > 3 ? ` (and ${origins.length - 3} more)` : '';
+    const what = arbitrary ? 'attacker-controlled text' : 'an attacker-influenced value';
+    const inputs = flows.every((f) => f.origin.input !== undefined);
+    const f: RawFinding = {
+      message:
+        `"${v.text}" in ${GITHUB_SCRIPT_SINK} is passed to ${v.program}, which parses it as code, so the ${what} it holds runs there: ${shown}${more}. ` +
+        'Give the value to the program as data: an argument list without a shell (exec.exec(\'git\', [..., value])), or an environment variable the program reads itself (env: { VALUE: ... } in exec options, read as "$VALUE" inside single quotes).',
+      location: at,
+      key: `${job?.id ?? ''}/${stepLabel(step)}/script-code/${v.text}`,
+      severity: arbitrary ? 'high' : 'medium',
+      unfixable: 'the program that parses the value has to be given it as data by hand',
+      ...(inputs ? { confidence: 'medium' as const } : {}),
+    };
+    judgeReach(f, flows, source, events, insiders);
+    out.push(f);
+  }
+  return out;
 }
 
 /** `run:`, `shell:` or `with.<input>` when the field is code, else undefined. */
