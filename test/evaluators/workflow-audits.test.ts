@@ -2592,6 +2592,19 @@ jobs:
     ).toEqual([`${W}:4:26`]);
   });
 
+  // A Docker action's image is the code its steps run: a third party's tag is graded as `uses:
+  // docker://` is (high); one in the owner's own namespace of GitHub's registry keeps medium.
+  it.each([
+    ['a third party on Docker Hub by tag', 'docker://someorg/tool:latest', 'high'],
+    ['a third party by name only', 'docker://alpine', 'high'],
+    ["the repository owner's image on ghcr.io", 'docker://ghcr.io/acme/tool:1', 'medium'],
+    ["another owner's image on ghcr.io", 'docker://ghcr.io/other/tool:1', 'high'],
+  ])("grades a Docker action's image: %s", async (_name, image, severity) => {
+    const files = { 'action.yml': `name: tool\nruns:\n  using: docker\n  image: ${image}\n` };
+    const findings = await evaluate(workflowUnpinnedImages, files, { allow: [] }, { repository: 'acme/app' });
+    expect(findings.map((f) => [at(f), f.severity ?? 'medium'])).toEqual([['action.yml:4:10', severity]]);
+  });
+
   // A service beside the steps of a job that can reach no credential (a read-only token, no secret,
   // nothing published) is graded low; a job's container, which runs the steps, is not.
   const job = (permissions: string, extra = '', run = 'pytest', on = '[push, pull_request]') => `on: ${on}

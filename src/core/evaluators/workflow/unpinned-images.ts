@@ -66,6 +66,8 @@ export const workflowUnpinnedImages = defineEvaluator<UnpinnedImagesOptions>({
       key: string,
       // Why the job can reach nothing privileged, asked only of an image that is reported.
       harmless: () => string | undefined = () => undefined,
+      // The image is the code a step runs, as a `docker://` step's is: graded as that step would be.
+      runsAsStep = false,
     ) => {
       if (!image) return;
       subjects.add(path);
@@ -81,14 +83,25 @@ export const workflowUnpinnedImages = defineEvaluator<UnpinnedImagesOptions>({
           ? `tag "${ref.tag}"`
           : 'name only (the "latest" tag)';
       const note = harmless();
+      // Of a third party: in this repository owner's namespace of GitHub's registry only the owner pushes.
+      const owners = repository?.split('/')[0]?.toLowerCase();
+      const own =
+        (ref.registry?.toLowerCase() === 'ghcr.io' ||
+          ref.registry?.toLowerCase() === 'docker.pkg.github.com') &&
+        owners !== undefined &&
+        ref.repository.toLowerCase().split('/')[0] === owners;
+      const step = runsAsStep && !own;
       findings.push({
         message:
           `Image "${ref.raw}" (${what})${aliasNote(image)} is pulled by ${by}; a tag can be moved to a different image at any time. ` +
+          (step
+            ? "The image is the code every step using this action runs, with that job's token and secrets, as a `uses: docker://` step's image is (high there too). "
+            : '') +
           'Pin it by digest (image@sha256:<digest>) and let Dependabot or Renovate update it.' +
           (note ? ` ${note}` : ''),
         location: locationFromSpan(path, image.span),
         key: `${key}:${ref.raw}`,
-        ...(note ? { severity: 'low' as const } : {}),
+        ...(note ? { severity: 'low' as const } : step ? { severity: 'high' as const } : {}),
       });
     };
     // The jobs of each workflow that publish, computed once a workflow has an image to judge: for a
@@ -128,7 +141,7 @@ export const workflowUnpinnedImages = defineEvaluator<UnpinnedImagesOptions>({
       },
       action(action) {
         if (action.image?.value.trim().startsWith('docker://')) {
-          check(action.path, action.image, 'the image of this Docker action', 'runs.image');
+          check(action.path, action.image, 'the image of this Docker action', 'runs.image', undefined, true);
         }
       },
     });
