@@ -3209,3 +3209,114 @@ describe('43. a Compose setting interpolated from a variable file given with --e
     }).toEqual({ code, found });
   });
 });
+
+/**
+ * actions/github-script as the link between outsider input and code: a comment command whose script
+ * looks the pull request's head up and returns it to a checkout; a workflow_run job whose script
+ * downloads the triggering run's artifact, unzipped over the checkout before a build; a comment body
+ * the script hands to a shell. Each runs an outsider's code with the job's token and secrets.
+ */
+describe('44. a privileged job that runs what a github-script handed on', () => {
+  const SCRIPT = `actions/github-script@${'6'.repeat(40)} # v7`;
+  const CHECKOUT = `actions/checkout@${'4'.repeat(40)} # v4`;
+  const script = (lines: string[]) => [
+    `      - uses: ${SCRIPT}`,
+    '        id: s',
+    '        with:',
+    '          script: |',
+    ...lines.map((l) => `            ${l}`),
+  ];
+  const onComment = (steps: string[]) =>
+    [
+      'name: w',
+      'on:',
+      '  issue_comment:',
+      '    types: [created]',
+      'permissions:',
+      '  contents: write',
+      'jobs:',
+      '  j:',
+      "    if: contains(github.event.comment.body, '/build')",
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      ...steps,
+      '',
+    ].join('\n');
+  const onRun = (steps: string[]) =>
+    [
+      'name: w',
+      'on:',
+      '  workflow_run:',
+      '    workflows: [ci]',
+      '    types: [completed]',
+      'permissions:',
+      '  contents: write',
+      'jobs:',
+      '  j:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      ...steps,
+      '',
+    ].join('\n');
+  const download = script([
+    'const all = await github.rest.actions.listWorkflowRunArtifacts({ ...context.repo, run_id: context.payload.workflow_run.id });',
+    "const zip = await github.rest.actions.downloadArtifact({ ...context.repo, artifact_id: all.data.artifacts[0].id, archive_format: 'zip' });",
+    "require('fs').writeFileSync('pr.zip', Buffer.from(zip.data));",
+  ]);
+  it.each([
+    [
+      'the head looked up and returned as the result, then checked out and built',
+      onComment([
+        ...script([
+          'const { data } = await github.rest.pulls.get({ ...context.repo, pull_number: context.issue.number });',
+          'return data.head.sha;',
+        ]),
+        `      - uses: ${CHECKOUT}`,
+        '        with:',
+        `          ref: \${{ steps.s.outputs.result }}`,
+        '      - run: make',
+      ]),
+      1,
+      ['workflow-dangerous-trigger:20 critical new=true'],
+    ],
+    [
+      "the triggering run's artifact unzipped over the checkout, then built",
+      onRun([
+        `      - uses: ${CHECKOUT}`,
+        ...download,
+        '      - run: unzip -o pr.zip && npm ci && npm run publish',
+      ]),
+      1,
+      ['workflow-dangerous-trigger:20 critical new=true'],
+    ],
+    [
+      'the comment handed to bash -c',
+      onComment(script(["await exec.exec('bash', ['-c', 'echo ' + context.payload.comment.body]);"])),
+      1,
+      ['workflow-template-injection:16 high new=true'],
+    ],
+    [
+      'the artifact unzipped into a folder of its own, only read (the control)',
+      onRun([
+        `      - uses: ${CHECKOUT}`,
+        ...download,
+        '      - run: unzip -o pr.zip -d pr && cat pr/report.txt',
+      ]),
+      0,
+      [],
+    ],
+  ])('%s', async (_name, workflow, code, found) => {
+    const rules = ['workflow-dangerous-trigger', 'workflow-template-injection'];
+    const repo = scratchRepo(makeTree({}));
+    repo.commit({ '.controlgate.yml': onlyRulesConfig(rules), 'README.md': '# app\n' }, 'base');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.commit({ '.github/workflows/w.yml': workflow }, 'head');
+    const pr = await cliRun('check', repo.dir, '--base', 'main', '--format', 'json');
+    expect({
+      code: pr.code,
+      found: pr.report.findings
+        .filter((f) => f.severity === 'critical' || f.severity === 'high')
+        .map((f) => `${f.ruleId}:${f.location?.startLine} ${f.severity} new=${f.isNew}`),
+    }).toEqual({ code, found });
+  });
+});
