@@ -1659,7 +1659,23 @@ jobs:
       `      - uses: actions/checkout@v4\n${SCRIPTED}      - run: unzip -o pr.zip && make publish\n`,
       'critical',
     ],
+    [
+      'the artifact unpacked in the workspace named by the run, over the checkout',
+      `      - uses: actions/checkout@v4\n${DOWNLOAD('${{ github.workspace }}')}      - run: bash scripts/comment.sh\n`,
+      'critical',
+    ],
+    [
+      "an action of the repository's tree, the artifact unpacked over the checkout",
+      `      - uses: actions/checkout@v4\n${DOWNLOAD()}      - uses: ./.github/actions/post\n`,
+      'critical',
+    ],
+    ["an action in the artifact's own folder", `${DOWNLOAD('pr')}      - uses: ./pr/action\n`, 'critical'],
     // Controls: the artifact read as data, and the repository's own script in a job that checks it out.
+    [
+      "an action of the repository's tree, the artifact in a folder of its own",
+      `      - uses: actions/checkout@v4\n${DOWNLOAD('pr')}      - uses: ./.github/actions/post\n`,
+      'medium',
+    ],
     ['its files read as data', `${DOWNLOAD('pr')}      - run: echo "N=$(cat pr/number)"\n`, 'medium'],
     [
       'the artifact unpacked at the root before the checkout, which empties the folder',

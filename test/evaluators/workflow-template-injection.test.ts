@@ -247,6 +247,24 @@ ${lines.map((l) => `            ${l}`).join('\n')}
         ["require('child_process').execSync(`echo ${process.env.BODY}`);"],
         ['11:55', 'a shell (child_process)'],
       ],
+      [
+        'a command line built from the title in another variable',
+        [
+          'const t = context.payload.issue.title.trim();',
+          'const cmd = `echo ${t}`;',
+          "require('child_process').execSync(cmd);",
+        ],
+        ['13:47', 'a shell (child_process)'],
+      ],
+      [
+        'a test of the title, not its text',
+        [
+          'const t = context.payload.issue.title;',
+          "const bug = t.includes('bug');",
+          "require('child_process').execSync(`echo ${bug}`);",
+        ],
+        undefined,
+      ],
       // Data: no shell between the value and the program, a value that is not the payload's text, a
       // regular expression's exec, a name inside a string.
       [

@@ -140,7 +140,7 @@ export const workflowDangerousTriggers = defineEvaluator<Record<string, never>>(
                 // A tree nothing runs (its commit read, and no step after), or a fetch whose commits
                 // nothing puts into the work tree: no code of the pull request runs. An install runs
                 // the package's build hooks itself.
-                if (hit.route !== 'install' && neverRunAt(workspace, flow, site, hit)) continue;
+                if (hit.route !== 'install' && !hit.runs && neverRunAt(workspace, flow, site, hit)) continue;
                 // A branch switched to in a clone of another repository is a name there, not the head.
                 if (inOtherRepository(site.settings, site.job, site.step, hit, repository)) continue;
                 critical += 1;
@@ -953,6 +953,8 @@ interface Hit {
   command?: [number, number];
   /** A command other than git's that downloads, clones or installs the head (head-code.ts). */
   route?: CodeRoute;
+  /** The step itself runs the code the hit names (an action of the triggering run's artifact). */
+  runs?: boolean;
 }
 
 /** The offsets of the command of a script that holds an offset, if one does. */
@@ -1182,6 +1184,18 @@ function headCheckoutsOf(workspace: Workspace, flow: Dataflow, site: Site): Hit[
     }
     return hits.slice(0, 1);
   }
+  // An action of the repository's tree (`uses: ./path`) that the triggering run's artifact unpacked.
+  if (step.uses && !step.run) {
+    const ran = artifactAction(workspace, site.settings, job, step);
+    if (ran)
+      hits.push({
+        what: ran,
+        location: locationFromSpan(workflow.path, step.uses.span),
+        route: 'download',
+        runs: true,
+      });
+    return hits;
+  }
   if (!step.run) return hits;
   const text = locatedText(workspace, workflow.path, step.run);
   // A file of the triggering run's artifact run here: that run built the pull request's code.
@@ -1291,7 +1305,16 @@ interface ArtifactFolder {
 function triggeringArtifacts(workflow: Workflow, job: Job, step: Step): ArtifactFolder[] {
   if (!eventsOf(workflow).has('workflow_run')) return [];
   const folders: ArtifactFolder[] = [];
-  const folder = (written: unknown) => relativePath('', typeof written === 'string' ? written.trim() : '.');
+  // The workspace named by the run (`${{ github.workspace }}/site`, `$GITHUB_WORKSPACE`) is the root.
+  const folder = (written: unknown) =>
+    relativePath(
+      '',
+      typeof written === 'string'
+        ? written
+            .trim()
+            .replace(/^(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?)(?:\/|$)/i, './')
+        : '.',
+    );
   let checkedOut = false;
   const add = (at: string | undefined) => {
     if (at !== undefined) folders.push({ folder: at, overCheckout: checkedOut });
@@ -1380,6 +1403,26 @@ function artifactRuns(
     }
   }
   return undefined;
+}
+
+/**
+ * `uses: ./path` of a step whose action the triggering run's artifact unpacked ({@link
+ * triggeringArtifacts}): in its folder, or at the root over the checkout, or at the root of a job
+ * that checks nothing out (the action is then the artifact's alone).
+ */
+function artifactAction(workspace: Workspace, workflow: Workflow, job: Job, step: Step): string | undefined {
+  const uses = step.uses?.value.trim() ?? '';
+  if (!uses.startsWith('./')) return undefined;
+  const path = relativePath('', uses);
+  if (path === undefined) return undefined;
+  const folders = triggeringArtifacts(workflow, job, step);
+  const checksOut = job.steps.some((s) => actionOf(s.uses) === 'actions/checkout');
+  const unpacked = folders.some(({ folder: f, overCheckout }) =>
+    f === ''
+      ? overCheckout || !(checksOut && workspace.has(`${path}/action.yml`))
+      : path === f || path.startsWith(`${f}/`),
+  );
+  return unpacked ? `uses: ${uses}, of the triggering run's artifact` : undefined;
 }
 
 /** git subcommands that write a patch into the work tree. */

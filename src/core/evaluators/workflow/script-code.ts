@@ -116,11 +116,24 @@ export function scriptCodeValues(script: string): ScriptCodeValue[] {
       if (key && new RegExp(`^${IDENT}$`).test(key)) bound.set(alias || key, `${base}.${key}`);
     }
   }
-  const names = [...bound.keys()].map((n) => n.replace(/\$/g, '\\$'));
-  const VARIABLE =
-    names.length > 0
-      ? new RegExp(`(?<![\\w$.])(${names.join('|')})(?![\\w$])((?:\\.${IDENT})*)`, 'g')
-      : undefined;
+  // A variable built from one of them (`const cmd = `echo ${title}``), a few assignments deep.
+  for (let round = 0; round < 3 && bound.size > 0; round++) {
+    const reads = variableReads(bound);
+    let added = false;
+    for (const m of script.matchAll(DECLARATION)) {
+      if (bound.has(m[1]!)) continue;
+      const value = m[2]!;
+      const text = inStrings(value);
+      for (const r of value.matchAll(reads)) {
+        if (text[r.index]) continue;
+        bound.set(m[1]!, `${bound.get(r[1]!)!}${withoutMethod(r[2] ?? '', value, r)}`);
+        added = true;
+        break;
+      }
+    }
+    if (!added) break;
+  }
+  const VARIABLE = bound.size > 0 ? variableReads(bound) : undefined;
   const out: ScriptCodeValue[] = [];
   for (const sink of [...SINKS, ...childProcessSinks(script)]) {
     for (const m of script.matchAll(sink.call)) {
@@ -152,6 +165,12 @@ export function scriptCodeValues(script: string): ScriptCodeValue[] {
   return out.filter((v) => !seen.has(v.start) && seen.add(v.start));
 }
 
+/** A read of one of the variables, with the fields read after it. */
+function variableReads(bound: ReadonlyMap<string, string>): RegExp {
+  const names = [...bound.keys()].map((n) => n.replace(/\$/g, '\\$'));
+  return new RegExp(`(?<![\\w$.])(${names.join('|')})(?![\\w$])((?:\\.${IDENT})*)`, 'g');
+}
+
 /** The expression the first payload or environment read of a value stands for, if any. */
 function firstRead(value: string): string | undefined {
   VALUE_READ.lastIndex = 0;
@@ -162,13 +181,19 @@ function firstRead(value: string): string | undefined {
 }
 
 /**
- * What a match reads, less its last field when that is a method called on it (`.trim()` returns the
- * text): `read` is the whole match or its fields.
+ * What a match reads, less its last field when that is a method called on it that returns the text
+ * (`.trim()`, `.replace(...)`): `read` is the whole match or its fields. Another method (`.includes`,
+ * `.startsWith`) returns no text: its name stays, and the path names no source.
  */
 function withoutMethod(read: string, text: string, m: RegExpMatchArray): string {
   const after = (m.index ?? 0) + m[0].length;
-  return /^\s*\(/.test(text.slice(after)) ? read.replace(/\.[^.]+$/, '') : read;
+  if (!/^\s*\(/.test(text.slice(after))) return read;
+  return TEXT_METHOD.test(read) ? read.replace(/\.[^.]+$/, '') : read;
 }
+
+/** String methods whose result is the text, changed in ways that keep what an attacker wrote. */
+const TEXT_METHOD =
+  /\.(?:trim|trimStart|trimEnd|toLowerCase|toUpperCase|toLocaleLowerCase|toLocaleUpperCase|replace|replaceAll|slice|substring|substr|normalize|padStart|padEnd|toString|concat|at)$/;
 
 /** The shell or interpreter named in a call's arguments, for the message. */
 function shellIn(args: string): string {
