@@ -257,6 +257,15 @@ ${lines.map((l) => `            ${l}`).join('\n')}
         ['13:47', 'a shell (child_process)'],
       ],
       [
+        'an object destructured out of the payload, then its field',
+        [
+          "const { execSync } = require('child_process');",
+          'const { comment } = context.payload;',
+          "execSync('echo ' + comment.body);",
+        ],
+        ['13:32', 'a shell (child_process)'],
+      ],
+      [
         'a test of the title, not its text',
         [
           'const t = context.payload.issue.title;',

@@ -29,7 +29,7 @@ export interface ScriptCodeValue {
 const IDENT = '[A-Za-z_$][\\w$]*';
 /** A read of the payload or of the step's environment, with the fields read after it. */
 const VALUE_READ = new RegExp(
-  `(?<![\\w$.])(?:(?:github\\.)?context\\.payload((?:\\.${IDENT})+)|process\\.env\\.(${IDENT}))`,
+  `(?<![\\w$.])(?:(?:github\\.)?context\\.payload((?:\\.${IDENT})*)|process\\.env\\.(${IDENT}))`,
   'g',
 );
 /** `const|let|var NAME = <value up to the line's end or a semicolon>`. */
