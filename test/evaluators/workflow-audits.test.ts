@@ -2615,8 +2615,14 @@ jobs:
     ['a third party by name only', 'docker://alpine', 'high'],
     ["the repository owner's image on ghcr.io", 'docker://ghcr.io/acme/tool:1', 'medium'],
     ["another owner's image on ghcr.io", 'docker://ghcr.io/other/tool:1', 'high'],
-  ])("grades a Docker action's image: %s", async (_name, image, severity) => {
-    const files = { 'action.yml': `name: tool\nruns:\n  using: docker\n  image: ${image}\n` };
+    [
+      'an image key of a JavaScript action, which the runner ignores',
+      'docker://someorg/tool:latest',
+      'medium',
+      'node20',
+    ],
+  ])("grades a Docker action's image: %s", async (_name, image, severity, using = 'docker') => {
+    const files = { 'action.yml': `name: tool\nruns:\n  using: ${using}\n  image: ${image}\n` };
     const findings = await evaluate(workflowUnpinnedImages, files, { allow: [] }, { repository: 'acme/app' });
     expect(findings.map((f) => [at(f), f.severity ?? 'medium'])).toEqual([['action.yml:4:10', severity]]);
   });

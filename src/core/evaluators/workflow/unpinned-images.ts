@@ -141,7 +141,19 @@ export const workflowUnpinnedImages = defineEvaluator<UnpinnedImagesOptions>({
       },
       action(action) {
         if (action.image?.value.trim().startsWith('docker://')) {
-          check(action.path, action.image, 'the image of this Docker action', 'runs.image', undefined, true);
+          // The image runs only for `using: docker` (other kinds ignore the key).
+          const docker =
+            String(action.using?.value ?? '')
+              .trim()
+              .toLowerCase() === 'docker';
+          check(
+            action.path,
+            action.image,
+            'the image of this Docker action',
+            'runs.image',
+            undefined,
+            docker,
+          );
         }
       },
     });
