@@ -8,10 +8,21 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type BaseResults, parseBaseResults, serializeBaseResults } from '../../src/core/base-results.js';
 import { BaseWorkspace, resolveBaseline } from '../../src/core/base-tree.js';
 import { type CheckOptions, runCheck } from '../../src/core/engine.js';
+import { allEvaluators } from '../../src/core/evaluators/registry.js';
+import { everyWorkflow, linkedWorkflows } from '../../src/core/evaluators/workflow/callers.js';
 import { RuleRun } from '../../src/core/rule-run.js';
 import { silentLogger } from '../../src/core/types.js';
 import { scratchRepo } from '../helpers/git-repo.js';
-import { baseTree, CALLING_KINDS, judgement, KINDS, pullRequest, rng } from '../helpers/random-tree.js';
+import {
+  baseTree,
+  CALLING_KINDS,
+  expr,
+  judgement,
+  KINDS,
+  LINKED_KINDS,
+  pullRequest,
+  rng,
+} from '../helpers/random-tree.js';
 
 /** How many rules each base evaluation ran, in order (spied on the base tree's rule runs). */
 function spyOnBaseRuns(): { rules: number[] } {
@@ -83,6 +94,13 @@ async function withStoredResults(first: number, last: number, kinds: typeof KIND
   return { cases, reused };
 }
 
+/** A report's judgement without what each rule judged (its `scope` and the count `examined`). */
+function withoutScopes(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value), (key, v) =>
+    (key === 'scope' && v?.basis) || (key === 'examined' && typeof v === 'number') ? undefined : v,
+  );
+}
+
 describe('incremental base evaluation (differential)', () => {
   afterEach(() => {
     vi.restoreAllMocks();
@@ -146,6 +164,174 @@ describe('incremental base evaluation (differential)', () => {
     expect(reused.subjects).toBeGreaterThan(100);
     expect(reused.evaluated).toBeGreaterThan(20);
   }, 300_000);
+
+  it('judges random pull requests to linked workflows, each rule judging the files linked to the change, as judging every workflow', async () => {
+    // The workflow rules that read across workflows through calls, workflow_run names and local
+    // actions judge again only the files linked to what the change touches. The same check, with
+    // each of them judging every workflow and action of both trees instead, must say the same.
+    const linked = allEvaluators().filter((e) => e.affectedBy === linkedWorkflows);
+    expect(linked.length).toBeGreaterThanOrEqual(5);
+    let cases = 0;
+    let narrower = 0;
+    for (let seed = 61; seed <= 80; seed++) {
+      const rand = rng(seed);
+      const tree = baseTree(rand, 9 + Math.floor(rand() * 7), LINKED_KINDS);
+      for (let pr = 0; pr < 3; pr++) {
+        const repo = scratchRepo();
+        const base = repo.commit(tree, 'base');
+        const change = pullRequest(rand, tree, LINKED_KINDS);
+        repo.commit(change, 'pull request');
+        const check = () =>
+          runCheck({
+            root: repo.dir,
+            base,
+            now: new Date('2026-06-01T00:00:00Z'),
+            failOnGap: false,
+            change: { scope: 'new', baseline: base, scan: 'changed' },
+          });
+        for (const e of linked)
+          e.affectedBy = (changed, head, baseTree) => {
+            const files = linkedWorkflows(changed, head, baseTree);
+            if (files.length < everyWorkflow(changed, head, baseTree).length) narrower += 1;
+            return files;
+          };
+        const narrow = await check().finally(() => {
+          for (const e of linked) e.affectedBy = linkedWorkflows;
+        });
+        for (const e of linked) e.affectedBy = everyWorkflow;
+        const wide = await check().finally(() => {
+          for (const e of linked) e.affectedBy = linkedWorkflows;
+        });
+        const label = `seed ${seed}, pull request ${pr}: ${JSON.stringify(change)}`;
+        // What each rule judged (its scope: how many files, which) is all that may differ.
+        expect(withoutScopes(judgement(narrow)), label).toEqual(withoutScopes(judgement(wide)));
+        cases += 1;
+      }
+    }
+    expect(cases).toBe(60);
+    // Meaningful only if the rules in fact judged fewer files than every workflow.
+    expect(narrower).toBeGreaterThan(40);
+  }, 600_000);
+
+  /** A workflow file of `jobs`, with a name and triggers. */
+  const workflow = (name: string, on: string, jobs: string) => `name: ${name}\non: ${on}\njobs:\n${jobs}`;
+  const W = '.github/workflows';
+  const LINKS: {
+    name: string;
+    rule: string;
+    base: Record<string, string>;
+    head: Record<string, string>;
+    found: string[];
+  }[] = [
+    {
+      name: 'only the called workflow, now reading a secret its caller inherits',
+      rule: 'workflow-secrets-inherit',
+      base: {
+        [`${W}/ci.yml`]: workflow(
+          'ci',
+          'push',
+          '  call:\n    uses: ./.github/workflows/deploy.yml\n    secrets: inherit\n',
+        ),
+        [`${W}/deploy.yml`]: workflow(
+          'deploy',
+          'workflow_call',
+          '  d:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n',
+        ),
+      },
+      head: {
+        [`${W}/deploy.yml`]: workflow(
+          'deploy',
+          'workflow_call',
+          `  d:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${expr('secrets.DEPLOY_KEY')}" > key\n`,
+        ),
+      },
+      found: [`${W}/ci.yml:6 medium/high new=true`],
+    },
+    {
+      name: 'only the caller, now run on pull_request_target',
+      rule: 'workflow-unpinned-action',
+      base: {
+        [`${W}/ci.yml`]: workflow('ci', 'pull_request', '  call:\n    uses: ./.github/workflows/lint.yml\n'),
+        [`${W}/lint.yml`]: workflow(
+          'lint',
+          'workflow_call',
+          '  l:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: make lint\n',
+        ),
+      },
+      head: {
+        [`${W}/ci.yml`]: workflow(
+          'ci',
+          'pull_request_target',
+          '  call:\n    uses: ./.github/workflows/lint.yml\n',
+        ),
+      },
+      found: [`${W}/lint.yml:7 high/high new=true`],
+    },
+    {
+      name: 'only the name of the workflow a workflow_run trigger follows',
+      rule: 'workflow-checkout-persisted-credentials',
+      base: {
+        [`${W}/build.yml`]: workflow(
+          'build',
+          'push',
+          '  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n',
+        ),
+        [`${W}/publish.yml`]: workflow(
+          'publish',
+          '\n  workflow_run:\n    workflows: [build]\n    types: [completed]',
+          `  p:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${expr('github.event.workflow_run.head_sha')}\n      - run: make\n      - uses: actions/upload-artifact@v4\n        with:\n          path: .\n`,
+        ),
+      },
+      head: {
+        [`${W}/build.yml`]: workflow(
+          'tests',
+          'push',
+          '  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n',
+        ),
+      },
+      found: [`${W}/publish.yml:10 medium/high new=true`],
+    },
+    {
+      name: 'only the local action a workflow runs after its checkout, which no longer pushes',
+      rule: 'workflow-checkout-persisted-credentials',
+      base: {
+        [`${W}/ci.yml`]: workflow(
+          'ci',
+          'push\npermissions:\n  contents: write',
+          '  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: ./actions/pub\n',
+        ),
+        'actions/pub/action.yml':
+          'name: pub\nruns:\n  using: composite\n  steps:\n    - run: git push origin HEAD:gh-pages\n      shell: bash\n',
+      },
+      head: {
+        'actions/pub/action.yml':
+          'name: pub\nruns:\n  using: composite\n  steps:\n    - run: echo done\n      shell: bash\n',
+      },
+      found: [`${W}/ci.yml:9 medium/high new=true`],
+    },
+  ];
+
+  it.each(LINKS)('judges the file a change is linked to through $name: its finding is new', async (c) => {
+    // The pull request does not touch the file the finding is in: only the link makes the rule judge
+    // it on both trees.
+    const repo = scratchRepo();
+    const base = repo.commit(c.base, 'base');
+    repo.commit(c.head, 'pull request');
+    const report = await runCheck({
+      root: repo.dir,
+      base,
+      onlyRules: [c.rule],
+      failOnGap: false,
+      change: { scope: 'new', baseline: base, scan: 'changed' },
+    });
+    expect(
+      report.findings
+        .filter((f) => !(f.location!.path in c.head))
+        .map(
+          (f) => `${f.location?.path}:${f.location?.startLine} ${f.severity}/${f.confidence} new=${f.isNew}`,
+        ),
+    ).toEqual(c.found);
+  });
 
   it('evaluates on the base a rule that enumerated the tree when the change adds a file it never read', async () => {
     // The vendored-code rule lists the tree for vendored directories and reads CODEOWNERS only: the

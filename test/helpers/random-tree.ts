@@ -269,3 +269,41 @@ export function judgement(report: Report): unknown {
   const { run: _run, ...rest } = report as Report & { run?: unknown };
   return JSON.parse(JSON.stringify(rest));
 }
+
+/**
+ * Workflows linked to each other in every way a workflow rule reads across files: named `workflow_run`
+ * chains (names changed by an edit, and workflows going by their file name), reusable workflows
+ * called with `secrets: inherit` that read a secret or none, callers granting or not, caches written
+ * by one workflow and restored by another, and local actions; with the calling workflows above.
+ */
+export const LINKED_KINDS: typeof KINDS = {
+  calling: CALLING_KINDS.calling!,
+  action: CALLING_KINDS.action!,
+  workflow: KINDS.workflow!,
+  linked: {
+    path: (n) => `.github/workflows/lk-${n}.yml`,
+    variants: [
+      // Upstreams of a workflow_run chain, by name: on pull requests (outsiders cause their runs) or not.
+      () =>
+        `name: build\non: pull_request\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/cache@v4\n        with:\n          path: ~/.npm\n          key: npm-${expr("hashFiles('package-lock.json')")}\n      - run: npm test\n`,
+      () =>
+        `name: build\non: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm test\n`,
+      () =>
+        `name: release\non: pull_request\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n`,
+      // Followers: privileged by what the upstream they name runs on.
+      (n) =>
+        `name: deploy-${n}\non:\n  workflow_run:\n    workflows: [build]\n    types: [completed]\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${expr('github.event.workflow_run.head_sha')}\n      - uses: actions/cache/restore@v4\n        with:\n          path: ~/.npm\n          key: npm-${expr("hashFiles('package-lock.json')")}\n      - run: npm publish\n        env:\n          NODE_AUTH_TOKEN: ${expr('secrets.NPM_TOKEN')}\n`,
+      (n) =>
+        `on:\n  workflow_run:\n    workflows: ["release", "lk-${(n + 1) % 4}.yml"]\n    types: [completed]\npermissions: write-all\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: git push origin HEAD:main\n`,
+      // Callers and called workflows: what is inherited, granted and run.
+      (n) =>
+        `on: pull_request_target\njobs:\n  call:\n    uses: ./.github/workflows/lk-${(n + 1) % 4}.yml\n    secrets: inherit\n`,
+      (n) =>
+        `on: push\npermissions:\n  contents: write\njobs:\n  call:\n    uses: ./.github/workflows/lk-${(n + 3) % 4}.yml\n    secrets: inherit\n`,
+      () =>
+        `on: workflow_call\njobs:\n  r:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: echo "${expr('secrets.DEPLOY_KEY')}" > key\n      - uses: softprops/action-gh-release@v2\n`,
+      (n) =>
+        `on: workflow_call\njobs:\n  r:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: ./actions/act-${n}\n      - uses: actions/cache@v4\n        with:\n          path: dist\n          key: build-${expr('github.sha')}\n      - run: git push origin HEAD:gh-pages\n`,
+    ],
+  },
+};

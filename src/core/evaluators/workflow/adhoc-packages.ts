@@ -6,7 +6,7 @@ import type { RawFinding } from '../../types.js';
 import { escapeRegExp } from '../../workspace/glob.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
-import { everyWorkflow } from './callers.js';
+import { linkedWorkflows } from './callers.js';
 import { type Command, commandsOf, type Word } from './commands.js';
 import { laterPusher } from './fix-checkout.js';
 import { MAKEFILE_GLOBS } from './pr-evidence-follow.js';
@@ -77,7 +77,7 @@ export const workflowAdhocPackages = defineEvaluator<Record<string, never>>({
     // The Makefiles (and the files they include) whose targets a job runs, for whether they publish.
     ...MAKEFILE_GLOBS,
   ],
-  affectedBy: everyWorkflow,
+  affectedBy: linkedWorkflows,
   summary:
     'Packages installed by name in scripts (npm -g, pip, gem, cargo, go install), outside a lockfile, and tool releases setup actions take unpinned.',
   schema: { type: 'object', additionalProperties: false, properties: {} },

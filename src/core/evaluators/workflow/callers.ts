@@ -153,6 +153,104 @@ export function everyWorkflow(_changed: readonly string[], head: Workspace, base
   return [...workflowFiles(head.tree()), ...workflowFiles(base.tree())];
 }
 
+/**
+ * The workflow and action files whose findings a change of `changed` may alter, for a rule that
+ * reads across workflows only through the links between them: the changed files and every file
+ * linked to them, on either tree, through chains of links in any direction. Two files are linked
+ * when one calls the other (a job's `uses:` of a reusable workflow, a step's of a local action, by a
+ * local path or by any repository's path to a file here, as this repository's own name at a ref
+ * reads), or when one's `workflow_run` trigger names the other (by its `name:`, or by its file name,
+ * which a workflow without a name goes by). Whole linked groups are taken, not only callers and
+ * callees: a called workflow is judged by its callers' triggers, and a caller by what its other
+ * called workflows do with what it hands them. A changed file that is no workflow or action (a
+ * script, a package.json, an ignore file: what a step runs or builds) is read in ways not followed
+ * here: then every workflow and action of either tree ({@link everyWorkflow}).
+ */
+export function linkedWorkflows(changed: readonly string[], head: Workspace, base: Workspace): string[] {
+  const every = everyWorkflow(changed, head, base);
+  const known = new Set(every);
+  if (changed.some((f) => !known.has(f))) return every;
+  const heads = workflowLinks(head.tree());
+  const bases = workflowLinks(base.tree());
+  const seen = new Set(changed);
+  const queue = [...changed];
+  for (let f = queue.shift(); f !== undefined; f = queue.shift()) {
+    for (const links of [heads, bases]) {
+      for (const next of links.get(f) ?? []) {
+        if (seen.has(next)) continue;
+        seen.add(next);
+        queue.push(next);
+      }
+    }
+  }
+  return [...seen].filter((f) => known.has(f));
+}
+
+/**
+ * The links of {@link linkedWorkflows} of one tree, both ways: each workflow or action file to the
+ * files it calls or names and to those that call or name it. Built once per tree.
+ */
+function workflowLinks(workspace: Workspace): Map<string, Set<string>> {
+  return workspace.memo('workflow-links', '', () => {
+    const links = new Map<string, Set<string>>();
+    const link = (a: string, b: string) => {
+      if (a === b) return;
+      for (const [from, to] of [
+        [a, b],
+        [b, a],
+      ] as const) {
+        const set = links.get(from);
+        if (set) set.add(to);
+        else links.set(from, new Set([to]));
+      }
+    };
+    const called = (from: string, uses: string) => {
+      const ref = parseUses(uses);
+      const path =
+        ref.kind === 'local'
+          ? normalize(ref.path.replace(/@.*$/, ''))
+          : ref.kind === 'repository'
+            ? ref.path
+            : undefined;
+      if (path === undefined) return;
+      const dir = path.replace(/\/$/, '');
+      link(from, dir);
+      for (const name of ['action.yml', 'action.yaml']) link(from, dir === '' ? name : `${dir}/${name}`);
+    };
+    const byName = new Map<string, string[]>();
+    const followers: { path: string; names: string[] }[] = [];
+    const sources = workflowSources(workspace);
+    for (const source of sources) {
+      if (source.kind !== 'workflow') continue;
+      for (const name of [source.name?.value, source.path.replace(/^.*\//, '')]) {
+        if (typeof name !== 'string') continue;
+        const list = byName.get(name);
+        if (list) list.push(source.path);
+        else byName.set(name, [source.path]);
+      }
+      for (const trigger of source.on?.events ?? []) {
+        if (trigger.event !== 'workflow_run') continue;
+        const config = trigger.config?.value as { workflows?: unknown } | null | undefined;
+        const list = config?.workflows;
+        const names = Array.isArray(list) ? list.map(String) : typeof list === 'string' ? [list] : [];
+        followers.push({ path: source.path, names });
+      }
+    }
+    for (const { path, names } of followers)
+      for (const name of names) for (const named of byName.get(name) ?? []) link(path, named);
+    walkWorkflows(sources, {
+      everyStep: true,
+      job(job, workflow) {
+        if (job.uses) called(workflow.path, job.uses.value);
+      },
+      step(step, source) {
+        if (step.uses) called(source.path, step.uses.value);
+      },
+    });
+    return links;
+  });
+}
+
 /** `./a/./b/` -> `a/b/`: the path relative to the repository root, as the index lists files. */
 function normalize(path: string): string {
   return path

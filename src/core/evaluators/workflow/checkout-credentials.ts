@@ -15,7 +15,7 @@ import type { RawFinding, Severity } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { outsiderEvents, workflowsByName } from './activity.js';
-import { everyWorkflow } from './callers.js';
+import { linkedWorkflows } from './callers.js';
 import { commandsOf, programName, type Word } from './commands.js';
 import { classifyContext } from './contexts.js';
 import { jobEvents } from './event-guards.js';
@@ -93,7 +93,7 @@ export const workflowCheckoutCredentials = defineEvaluator<Record<string, never>
   // A local composite action that a later step runs may push with the persisted credentials; the
   // workflows a workflow_run trigger names tell whether outsiders can cause a run.
   readsOtherFiles: [...ACTION_GLOBS, ...WORKFLOW_GLOBS],
-  affectedBy: everyWorkflow,
+  affectedBy: linkedWorkflows,
   fix: 'adds persist-credentials: false to the checkout, unless a later step of the job pushes or fetches with git',
   summary:
     'actions/checkout keeping the token on disk (no persist-credentials: false), graded by uploads, write scopes and privileged triggers.',

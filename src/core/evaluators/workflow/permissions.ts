@@ -13,7 +13,7 @@ import type { RawFinding, Severity } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { outsiderEvents, workflowsByName } from './activity.js';
-import { calledWorkflow, eventsHere, everyWorkflow } from './callers.js';
+import { calledWorkflow, eventsHere, linkedWorkflows } from './callers.js';
 import { jobEvents } from './event-guards.js';
 import { lowerScopeFix, missingPermissionsFix, shorthandFix, workflowWriteFix } from './fix-permissions.js';
 import { fixedPrograms } from './fixed-commands.js';
@@ -66,7 +66,7 @@ export const workflowPermissions = defineEvaluator<Record<string, never>>({
   // workflows a job calls, whether it runs anything with the default token; the ignore files of an
   // image build, whether its context holds the token a checkout left in .git.
   readsOtherFiles: [...WORKFLOW_GLOBS, '**/.dockerignore', '**/*.dockerignore'],
-  affectedBy: everyWorkflow,
+  affectedBy: linkedWorkflows,
   fix: 'writes permissions: blocks with the scopes the jobs use (known actions, gh and API calls, git pushes, OIDC); stands down when a step may need a write scope it cannot tell',
   summary:
     'Workflows that leave GITHUB_TOKEN permissions at the repository default (graded by trigger), grant write-all or read-all, or grant write scopes to jobs that do not use them.',

@@ -3,7 +3,7 @@ import { WORKFLOW_GLOBS, type Workflow, walkWorkflows, workflowSources } from '.
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
-import { calledWorkflow, everyWorkflow } from './callers.js';
+import { calledWorkflow, linkedWorkflows } from './callers.js';
 
 /**
  * `secrets: inherit` hands every secret the caller can read (repository, environment and organisation
@@ -19,7 +19,7 @@ export const workflowSecretsInherit = defineEvaluator<Record<string, never>>({
   schema: { type: 'object', additionalProperties: false, properties: {} },
   // The called workflow of this repository, for whether it reads any secret.
   readsOtherFiles: WORKFLOW_GLOBS,
-  affectedBy: everyWorkflow,
+  affectedBy: linkedWorkflows,
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
     // Its subjects are calls of reusable workflows: a workflow that makes none had nothing to judge.

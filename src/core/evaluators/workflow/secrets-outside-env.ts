@@ -10,7 +10,7 @@ import {
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
-import { everyWorkflow, localCallers } from './callers.js';
+import { linkedWorkflows, localCallers } from './callers.js';
 import { nodes } from './condition-parts.js';
 import { publishes, TEST_COMMAND } from './publishing.js';
 import { secretNameKind } from './secret-names.js';
@@ -48,7 +48,7 @@ export const workflowSecretsOutsideEnv = defineEvaluator<SecretsOutsideEnvOption
   scope: 'file',
   // The workflows of this repository that call a reusable workflow, for the secrets they pass it.
   readsOtherFiles: WORKFLOW_GLOBS,
-  affectedBy: everyWorkflow,
+  affectedBy: linkedWorkflows,
   summary: 'Deployment and publishing secrets used by jobs that do not run in a GitHub environment.',
   schema: {
     type: 'object',

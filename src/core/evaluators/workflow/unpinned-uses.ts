@@ -17,7 +17,7 @@ import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { type BareJob, bareJob } from './bare-job.js';
-import { eventsHere, everyWorkflow } from './callers.js';
+import { eventsHere, linkedWorkflows } from './callers.js';
 import { jobEvents } from './event-guards.js';
 import { pinFix } from './fix-pin.js';
 import { mayPublish, publishes, publishingJobsAcross } from './publishing.js';
@@ -49,7 +49,7 @@ export const workflowUnpinnedUses = defineEvaluator<UnpinnedUsesOptions>({
   // An action of this very repository (package.json's `repository`, with the action in this tree);
   // the workflows that call a reusable workflow, whose triggers say when it runs here.
   readsOtherFiles: ['package.json', '**/action.yml', '**/action.yaml', ...WORKFLOW_GLOBS],
-  affectedBy: everyWorkflow,
+  affectedBy: linkedWorkflows,
   fix: 'pins the reference to the commit its tag names (resolved through the GitHub API) and keeps the tag in a comment',
   summary:
     'Actions and reusable workflows referenced by tag or branch instead of a full commit SHA; docker:// images without a digest.',
