@@ -295,6 +295,9 @@ export const LINKED_KINDS: typeof KINDS = {
         `name: deploy-${n}\non:\n  workflow_run:\n    workflows: [build]\n    types: [completed]\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${expr('github.event.workflow_run.head_sha')}\n      - uses: actions/cache/restore@v4\n        with:\n          path: ~/.npm\n          key: npm-${expr("hashFiles('package-lock.json')")}\n      - run: npm publish\n        env:\n          NODE_AUTH_TOKEN: ${expr('secrets.NPM_TOKEN')}\n`,
       (n) =>
         `on:\n  workflow_run:\n    workflows: ["release", "lk-${(n + 1) % 4}.yml"]\n    types: [completed]\npermissions: write-all\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: git push origin HEAD:main\n`,
+      // A release that restores a cache, poisoned by whatever runs on the default branch, if anything does.
+      () =>
+        `name: release\non:\n  push:\n    tags: ["v*"]\njobs:\n  r:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/cache@v4\n        with:\n          path: ~/.npm\n          key: npm-${expr("hashFiles('package-lock.json')")}\n      - run: npm publish\n`,
       // Callers and called workflows: what is inherited, granted and run.
       (n) =>
         `on: pull_request_target\njobs:\n  call:\n    uses: ./.github/workflows/lk-${(n + 1) % 4}.yml\n    secrets: inherit\n`,

@@ -49,7 +49,12 @@ export const workflowCachePoisoning = defineEvaluator<Record<string, never>>({
   schema: { type: 'object', additionalProperties: false, properties: {} },
   // Every workflow's triggers, for whether any run writes the default branch's cache.
   readsOtherFiles: WORKFLOW_GLOBS,
-  affectedBy: everyWorkflow,
+  // That is all it reads from another workflow: a change that leaves some run on the default branch
+  // on both trees, or none on either, judges every file it does not touch alike on both.
+  affectedBy: (changed, head, base) =>
+    (defaultBranchRun(head) === undefined) === (defaultBranchRun(base) === undefined)
+      ? []
+      : everyWorkflow(changed, head, base),
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
     // Read (every workflow's triggers) only when a release run restores a cache.
