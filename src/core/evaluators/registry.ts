@@ -84,6 +84,7 @@ import { workflowRefConfusion } from './workflow/ref-confusion.js';
 import { workflowRefVersionMismatch } from './workflow/ref-version-mismatch.js';
 import { workflowRemoteScript } from './workflow/remote-script.js';
 import { workflowSecretInCommandLine } from './workflow/secret-command-line.js';
+import { workflowSecretPrintedUnmasked } from './workflow/secret-printed.js';
 import { workflowSecretsInherit } from './workflow/secrets-inherit.js';
 import { workflowSecretsOutsideEnv } from './workflow/secrets-outside-env.js';
 import { workflowSelfHostedRunner } from './workflow/self-hosted-runner.js';
@@ -194,6 +195,7 @@ const EVALUATORS: readonly Evaluator<never>[] = [
   workflowRefConfusion,
   workflowRefVersionMismatch,
   workflowSecretInCommandLine,
+  workflowSecretPrintedUnmasked,
   workflowSecretsOutsideEnv,
   workflowStaleActionRefs,
   workflowSuperfluousActions,

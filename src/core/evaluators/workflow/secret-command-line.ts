@@ -98,14 +98,14 @@ const CMDLET = /^[A-Za-z]+-[A-Za-z]+$/;
  * or an access key's id, not a credential: kept secret to keep it out of logs, harmless in a command
  * line. The words are read by the classifier the rules share (secret-names.ts).
  */
-function isSetting(name: string): boolean {
+export function isSetting(name: string): boolean {
   return secretNameKind(name) !== 'credential';
 }
 
 /** `${{ }}` whose value is a secret: `secrets.NAME`, `secrets['NAME']`, the job's token. */
-const SECRET_EXPR = /\$\{\{\s*(secrets\.[\w-]+|secrets\[\s*'[^']+'\s*\]|github\.token)\s*\}\}/gi;
+export const SECRET_EXPR = /\$\{\{\s*(secrets\.[\w-]+|secrets\[\s*'[^']+'\s*\]|github\.token)\s*\}\}/gi;
 
-interface SecretUse {
+export interface SecretUse {
   start: number;
   end: number;
   text: string;
@@ -113,7 +113,7 @@ interface SecretUse {
   variable: boolean;
 }
 
-function otherInterpreter(step: Step, source: WorkflowSource, job: Job | undefined): boolean {
+export function otherInterpreter(step: Step, source: WorkflowSource, job: Job | undefined): boolean {
   const shell =
     step.shell?.value ??
     job?.defaults?.shell?.value ??
@@ -126,7 +126,7 @@ function otherInterpreter(step: Step, source: WorkflowSource, job: Job | undefin
  * process: its `shell:` (or the job's or workflow's default) says so, or none is set on a Windows
  * runner, whose default is PowerShell. Elsewhere `ansible-playbook` or `docker-compose` is a program.
  */
-function powerShell(step: Step, source: WorkflowSource, job: Job | undefined): boolean {
+export function powerShell(step: Step, source: WorkflowSource, job: Job | undefined): boolean {
   const shell =
     step.shell?.value ??
     job?.defaults?.shell?.value ??
@@ -136,7 +136,11 @@ function powerShell(step: Step, source: WorkflowSource, job: Job | undefined): b
 }
 
 /** Environment variables of the step (its own, its job's, its workflow's) that hold exactly a secret. */
-function secretVariables(source: WorkflowSource, job: Job | undefined, step: Step): Map<string, string> {
+export function secretVariables(
+  source: WorkflowSource,
+  job: Job | undefined,
+  step: Step,
+): Map<string, string> {
   const out = new Map<string, string>();
   const add = (env: LocatedMap | undefined) => {
     for (const [name, node] of env?.entries ?? []) {
@@ -233,7 +237,7 @@ function reachedProgram(fn: ShellFunction, call: Command, use: SecretUse): strin
 }
 
 /** `$NAME`, `${NAME}` and `$env:NAME` of secret variables in a word, outside single quotes and `${{ }}`. */
-function variableUses(raw: string, offset: number, vars: Map<string, string>): SecretUse[] {
+export function variableUses(raw: string, offset: number, vars: Map<string, string>): SecretUse[] {
   const out: SecretUse[] = [];
   let quote: string | undefined;
   for (let i = 0; i < raw.length; i++) {
