@@ -30,28 +30,28 @@ describe('workflow.secret-printed-unmasked', () => {
     [
       'echo "${{ secrets.DEPLOY_KEY }}" | base64',
       '${{ secrets.DEPLOY_KEY }}',
-      'a/run/secrets.DEPLOY_KEY',
+      'a/run/secrets.DEPLOY_KEY/base64',
       undefined,
     ],
-    ['echo "$KEY" | base64 -w0', '$KEY', 'a/run/secrets.DEPLOY_KEY', 'medium'],
-    ['echo "$KEY" | rev', '$KEY', 'a/run/secrets.DEPLOY_KEY', 'medium'],
-    ['printf \'%s\' "$KEY" | xxd -p', '$KEY', 'a/run/secrets.DEPLOY_KEY', 'medium'],
-    ['echo "$KEY" | od -c', '$KEY', 'a/run/secrets.DEPLOY_KEY', 'medium'],
-    ['echo "${{ github.token }}" | base32', '${{ github.token }}', 'a/run/github.token', undefined],
-    ['echo "$KEY" | openssl base64', '$KEY', 'a/run/secrets.DEPLOY_KEY', 'medium'],
+    ['echo "$KEY" | base64 -w0', '$KEY', 'a/run/secrets.DEPLOY_KEY/base64', 'medium'],
+    ['echo "$KEY" | rev', '$KEY', 'a/run/secrets.DEPLOY_KEY/rev', 'medium'],
+    ['printf \'%s\' "$KEY" | xxd -p', '$KEY', 'a/run/secrets.DEPLOY_KEY/xxd', 'medium'],
+    ['echo "$KEY" | od -c', '$KEY', 'a/run/secrets.DEPLOY_KEY/od', 'medium'],
+    ['echo "${{ github.token }}" | base32', '${{ github.token }}', 'a/run/github.token/base32', undefined],
+    ['echo "$KEY" | openssl base64', '$KEY', 'a/run/secrets.DEPLOY_KEY/openssl', 'medium'],
     [
       'echo "${{ secrets.DEPLOY_KEY }}" | base64 -d',
       '${{ secrets.DEPLOY_KEY }}',
-      'a/run/secrets.DEPLOY_KEY',
+      'a/run/secrets.DEPLOY_KEY/base64',
       undefined,
     ],
-    ['echo "$KEY" | tr -d "\\n" | base64 | tee key.txt', '$KEY', 'a/run/secrets.DEPLOY_KEY', 'medium'],
-    ['base64 <<< "$KEY"', '$KEY', 'a/run/secrets.DEPLOY_KEY', 'medium'],
-    ['echo "${KEY:0:4}"', '${KEY:0:4}', 'a/run/secrets.DEPLOY_KEY', 'medium'],
-    ['printf "%s\\n" ${KEY:4}', '${KEY:4}', 'a/run/secrets.DEPLOY_KEY', 'medium'],
-    ['env | base64', 'env', 'a/run/secrets.DEPLOY_KEY', 'medium'],
-    ['printenv | base64', 'printenv', 'a/run/secrets.DEPLOY_KEY', 'medium'],
-    ['printenv KEY | base64 >&2', 'KEY', 'a/run/secrets.DEPLOY_KEY', 'medium'],
+    ['echo "$KEY" | tr -d "\\n" | base64 | tee key.txt', '$KEY', 'a/run/secrets.DEPLOY_KEY/base64', 'medium'],
+    ['base64 <<< "$KEY"', '$KEY', 'a/run/secrets.DEPLOY_KEY/base64', 'medium'],
+    ['echo "${KEY:0:4}"', '${KEY:0:4}', 'a/run/secrets.DEPLOY_KEY/${KEY:0:4}', 'medium'],
+    ['printf "%s\\n" ${KEY:4}', '${KEY:4}', 'a/run/secrets.DEPLOY_KEY/${KEY:4}', 'medium'],
+    ['env | base64', 'env', 'a/run/secrets.DEPLOY_KEY/env|base64', 'medium'],
+    ['printenv | base64', 'printenv', 'a/run/secrets.DEPLOY_KEY/printenv|base64', 'medium'],
+    ['printenv KEY | base64 >&2', 'KEY', 'a/run/secrets.DEPLOY_KEY/base64', 'medium'],
   ])('reports `%s` at the secret', async (script, secret, key, confidence) => {
     // The column of the secret's first appearance in the script (the run: value starts at column 14).
     const column = 14 + script.indexOf(secret);
@@ -62,6 +62,14 @@ describe('workflow.secret-printed-unmasked', () => {
     expect(findings[0]!.message).toMatch(
       /is printed to the log .*the runner masks a secret only by its exact value/,
     );
+  });
+
+  it('reports each part of a secret printed in pieces, with keys of their own', async () => {
+    const findings = await run(['      - run: echo "${KEY:0:4} ${KEY:4}"']);
+    expect(findings.map((f) => [at(f), f.key])).toEqual([
+      [`${W}:9:20`, 'a/run/secrets.DEPLOY_KEY/${KEY:0:4}'],
+      [`${W}:9:31`, 'a/run/secrets.DEPLOY_KEY/${KEY:4}'],
+    ]);
   });
 
   it.each([

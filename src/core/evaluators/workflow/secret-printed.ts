@@ -42,7 +42,7 @@ export const workflowSecretPrintedUnmasked = defineEvaluator<Record<string, neve
         const vars = secretVariables(source, job, step);
         const commands = commandsOf(script);
         let text: ReturnType<typeof locatedText> | undefined;
-        const report = (use: SecretUse, how: string, what: string) => {
+        const report = (use: SecretUse, how: string, what: string, form: string) => {
           text ??= locatedText(workspace, source.path, step.run!);
           const shown = use.variable ? `"${use.text}" (${use.secret})` : `"${use.text}"`;
           findings.push({
@@ -51,7 +51,7 @@ export const workflowSecretPrintedUnmasked = defineEvaluator<Record<string, neve
               'appears in clear (in a public repository, for anyone to read). Do not print the secret; if a step must ' +
               'show a value derived from it, mask that value first with `echo "::add-mask::$VALUE"`.',
             location: text.locate(use.start, use.end),
-            key: `${job?.id ?? ''}/${stepLabel(step)}/${use.secret}`,
+            key: `${job?.id ?? ''}/${stepLabel(step)}/${use.secret}/${form}`,
             ...(use.variable ? { confidence: 'medium' as const } : {}),
           });
         };
@@ -71,7 +71,7 @@ export const workflowSecretPrintedUnmasked = defineEvaluator<Record<string, neve
           if (toFile(tail) || (end < pipeline.length - 1 && toFile(encoder))) continue;
           if (end === 0 && (name === 'echo' || name === 'printf')) {
             for (const use of cutSecrets(script, encoder, vars))
-              report(use, `cut or changed ("${use.text}")`, 'that part of it');
+              report(use, 'cut or changed', 'that part of it', use.text);
             continue;
           }
           if (!name || !isEncoder(name, encoder)) continue;
@@ -81,7 +81,7 @@ export const workflowSecretPrintedUnmasked = defineEvaluator<Record<string, neve
           if (here >= 0) {
             const w = encoder.words[here]!.text === '<<<' ? encoder.words[here + 1] : encoder.words[here];
             for (const use of w ? secretsIn(script, [w], vars) : [])
-              report(use, `through "${label}"`, 'its encoded form');
+              report(use, `through "${label}"`, 'its encoded form', name);
           }
           if (end === 0) continue;
           const source0 = pipeline[0]!;
@@ -105,7 +105,7 @@ export const workflowSecretPrintedUnmasked = defineEvaluator<Record<string, neve
                       : [],
                   )
                 : secretsIn(script, words, vars);
-            for (const use of uses) report(use, `through "${label}"`, 'its encoded form');
+            for (const use of uses) report(use, `through "${label}"`, 'its encoded form', name);
             if (sourceName !== 'printenv' || words.length > 0) continue;
           }
           // The whole environment, with a secret in it (`env | base64`, `printenv | base64`).
@@ -122,6 +122,7 @@ export const workflowSecretPrintedUnmasked = defineEvaluator<Record<string, neve
               },
               `with the whole environment through "${label}"`,
               'every secret in the environment',
+              `${source0.words[0]!.text}|${name}`,
             );
         }
       },
