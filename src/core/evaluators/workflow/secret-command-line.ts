@@ -98,12 +98,12 @@ const CMDLET = /^[A-Za-z]+-[A-Za-z]+$/;
  * or an access key's id, not a credential: kept secret to keep it out of logs, harmless in a command
  * line. The words are read by the classifier the rules share (secret-names.ts).
  */
-export function isSetting(name: string): boolean {
+function isSetting(name: string): boolean {
   return secretNameKind(name) !== 'credential';
 }
 
 /** `${{ }}` whose value is a secret: `secrets.NAME`, `secrets['NAME']`, the job's token. */
-export const SECRET_EXPR = /\$\{\{\s*(secrets\.[\w-]+|secrets\[\s*'[^']+'\s*\]|github\.token)\s*\}\}/gi;
+const SECRET_EXPR = /\$\{\{\s*(secrets\.[\w-]+|secrets\[\s*'[^']+'\s*\]|github\.token)\s*\}\}/gi;
 
 export interface SecretUse {
   start: number;
@@ -194,14 +194,28 @@ function secretsInArguments(script: string, command: Command, vars: Map<string, 
       if (/^\d*(?:<<<|<<|>>|>|<|&>)$/.test(word.text)) i++;
       continue;
     }
-    const raw = script.slice(word.start, word.end);
-    for (const m of raw.matchAll(SECRET_EXPR)) {
-      if (isSetting(m[1]!.replace(/^secrets\W+|\W+$/g, ''))) continue;
-      const start = word.start + m.index;
-      out.push({ start, end: start + m[0].length, text: m[0], secret: m[1]!, variable: false });
-    }
-    if (vars.size > 0) out.push(...variableUses(raw, word.start, vars));
+    out.push(...secretsInWord(script, word, vars));
   }
+  return out;
+}
+
+/**
+ * The secrets one word of a script holds: `${{ secrets.X }}` / `${{ github.token }}` written in it
+ * (unless the name says it is a setting), and variables bound to one (see {@link variableUses}).
+ */
+export function secretsInWord(
+  script: string,
+  word: { start: number; end: number },
+  vars: Map<string, string>,
+): SecretUse[] {
+  const out: SecretUse[] = [];
+  const raw = script.slice(word.start, word.end);
+  for (const m of raw.matchAll(SECRET_EXPR)) {
+    if (isSetting(m[1]!.replace(/^secrets\W+|\W+$/g, ''))) continue;
+    const start = word.start + m.index;
+    out.push({ start, end: start + m[0].length, text: m[0], secret: m[1]!, variable: false });
+  }
+  if (vars.size > 0) out.push(...variableUses(raw, word.start, vars));
   return out;
 }
 
@@ -237,7 +251,7 @@ function reachedProgram(fn: ShellFunction, call: Command, use: SecretUse): strin
 }
 
 /** `$NAME`, `${NAME}` and `$env:NAME` of secret variables in a word, outside single quotes and `${{ }}`. */
-export function variableUses(raw: string, offset: number, vars: Map<string, string>): SecretUse[] {
+function variableUses(raw: string, offset: number, vars: Map<string, string>): SecretUse[] {
   const out: SecretUse[] = [];
   let quote: string | undefined;
   for (let i = 0; i < raw.length; i++) {

@@ -4,13 +4,11 @@ import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import { type Command, commandsOf, programName, type Word } from './commands.js';
 import {
-  isSetting,
   otherInterpreter,
   powerShell,
-  SECRET_EXPR,
   type SecretUse,
+  secretsInWord,
   secretVariables,
-  variableUses,
 } from './secret-command-line.js';
 import { stepLabel } from './shared.js';
 
@@ -190,14 +188,7 @@ function masked(script: string, at: number): boolean {
 function secretsIn(script: string, words: readonly Word[], vars: Map<string, string>): SecretUse[] {
   const out: SecretUse[] = [];
   for (const word of words) {
-    if (word.redirects) continue;
-    const raw = script.slice(word.start, word.end);
-    for (const m of raw.matchAll(SECRET_EXPR)) {
-      if (isSetting(m[1]!.replace(/^secrets\W+|\W+$/g, ''))) continue;
-      const start = word.start + m.index;
-      out.push({ start, end: start + m[0].length, text: m[0], secret: m[1]!, variable: false });
-    }
-    if (vars.size > 0) out.push(...variableUses(raw, word.start, vars));
+    if (!word.redirects) out.push(...secretsInWord(script, word, vars));
   }
   return out;
 }
