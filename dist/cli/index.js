@@ -1,13 +1,13 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 4006:
+/***/ 636:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const pico = __nccwpck_require__(8016);
-const utils = __nccwpck_require__(4059);
+const pico = __nccwpck_require__(1366);
+const utils = __nccwpck_require__(5313);
 
 function picomatch(glob, options, returnState = false) {
   // default to os.platform()
@@ -25,7 +25,7 @@ module.exports = picomatch;
 
 /***/ }),
 
-/***/ 5595:
+/***/ 4701:
 /***/ ((module) => {
 
 
@@ -216,13 +216,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8265:
+/***/ 9915:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const constants = __nccwpck_require__(5595);
-const utils = __nccwpck_require__(4059);
+const constants = __nccwpck_require__(4701);
+const utils = __nccwpck_require__(5313);
 
 /**
  * Constants
@@ -1648,15 +1648,15 @@ module.exports = parse;
 
 /***/ }),
 
-/***/ 8016:
+/***/ 1366:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const scan = __nccwpck_require__(1781);
-const parse = __nccwpck_require__(8265);
-const utils = __nccwpck_require__(4059);
-const constants = __nccwpck_require__(5595);
+const scan = __nccwpck_require__(5607);
+const parse = __nccwpck_require__(9915);
+const utils = __nccwpck_require__(5313);
+const constants = __nccwpck_require__(4701);
 const isObject = val => val && typeof val === 'object' && !Array.isArray(val);
 
 /**
@@ -2016,12 +2016,12 @@ module.exports = picomatch;
 
 /***/ }),
 
-/***/ 1781:
+/***/ 5607:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const utils = __nccwpck_require__(4059);
+const utils = __nccwpck_require__(5313);
 const {
   CHAR_ASTERISK,             /* * */
   CHAR_AT,                   /* @ */
@@ -2038,7 +2038,7 @@ const {
   CHAR_RIGHT_CURLY_BRACE,    /* } */
   CHAR_RIGHT_PARENTHESES,    /* ) */
   CHAR_RIGHT_SQUARE_BRACKET  /* ] */
-} = __nccwpck_require__(5595);
+} = __nccwpck_require__(4701);
 
 const isPathSeparator = code => {
   return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
@@ -2426,7 +2426,7 @@ module.exports = scan;
 
 /***/ }),
 
-/***/ 4059:
+/***/ 5313:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 /*global navigator*/
@@ -2437,7 +2437,7 @@ const {
   REGEX_REMOVE_BACKSLASH,
   REGEX_SPECIAL_CHARS,
   REGEX_SPECIAL_CHARS_GLOBAL
-} = __nccwpck_require__(5595);
+} = __nccwpck_require__(4701);
 
 exports.isObject = val => val !== null && typeof val === 'object' && !Array.isArray(val);
 exports.hasRegexChars = str => REGEX_SPECIAL_CHARS.test(str);
@@ -2505,13 +2505,13 @@ exports.basename = (path, { windows } = {}) => {
 
 /***/ }),
 
-/***/ 3326:
+/***/ 6256:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-var scan = __nccwpck_require__(6849)
-var parse = __nccwpck_require__(5501)
+var scan = __nccwpck_require__(4495)
+var parse = __nccwpck_require__(2003)
 
 module.exports = function (source) {
   return parse(scan(source))
@@ -2520,7 +2520,7 @@ module.exports = function (source) {
 
 /***/ }),
 
-/***/ 5501:
+/***/ 2003:
 /***/ ((module) => {
 
 
@@ -2673,15 +2673,15 @@ module.exports = function (tokens) {
 
 /***/ }),
 
-/***/ 6849:
+/***/ 4495:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 var licenses = []
-  .concat(__nccwpck_require__(5204))
-  .concat(__nccwpck_require__(3389))
-var exceptions = __nccwpck_require__(3988)
+  .concat(__nccwpck_require__(8223))
+  .concat(__nccwpck_require__(2464))
+var exceptions = __nccwpck_require__(8877)
 
 module.exports = function (source) {
   var index = 0
@@ -2874,7 +2874,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 
 /***/ }),
 
-/***/ 551:
+/***/ 2073:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -6985,17 +6985,17 @@ module.exports["default"] = module.exports;
 
 /***/ }),
 
-/***/ 9069:
+/***/ 490:
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4618);
-/* harmony import */ var _core_heap_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3365);
-/* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7885);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4603);
+/* harmony import */ var _core_heap_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5046);
+/* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4198);
 
 
 
-(0,_core_heap_js__WEBPACK_IMPORTED_MODULE_1__/* .tuneHeap */ .D)();
+(0,_core_heap_js__WEBPACK_IMPORTED_MODULE_1__/* .tuneHeap */ .DR)();
 // The bundle is also the slice workers' script: started as one, it serves slices instead of running.
 if ((0,_core_slices_js__WEBPACK_IMPORTED_MODULE_2__/* .isSliceWorker */ .ZL)())
     (0,_core_slices_js__WEBPACK_IMPORTED_MODULE_2__/* .serveSlices */ .dB)();
@@ -7007,7 +7007,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4618:
+/***/ 4603:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -7287,7 +7287,7 @@ class DiffIndex {
 ;// CONCATENATED MODULE: external "node:async_hooks"
 const external_node_async_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/update-config.js
-var update_config = __nccwpck_require__(1387);
+var update_config = __nccwpck_require__(1742);
 ;// CONCATENATED MODULE: ./lib/core/git.js
 /**
  * Read-only access to a git repository: resolve a commit, list and read files of its tree. The one
@@ -7642,21 +7642,21 @@ async function worktreeChange(root) {
 }
 
 // EXTERNAL MODULE: ./lib/core/workspace/files.js
-var files = __nccwpck_require__(2042);
+var files = __nccwpck_require__(6423);
 // EXTERNAL MODULE: ./lib/core/workspace/git-index.js
-var git_index = __nccwpck_require__(1548);
+var git_index = __nccwpck_require__(7694);
 // EXTERNAL MODULE: ./lib/core/workspace/lines.js
-var lines = __nccwpck_require__(6774);
+var lines = __nccwpck_require__(1211);
 // EXTERNAL MODULE: ./lib/core/workspace/links.js
-var links = __nccwpck_require__(9172);
+var workspace_links = __nccwpck_require__(5593);
 // EXTERNAL MODULE: ./lib/core/workspace/positions.js
-var positions = __nccwpck_require__(641);
+var positions = __nccwpck_require__(1648);
 // EXTERNAL MODULE: ./lib/core/workspace/scope.js
-var scope = __nccwpck_require__(837);
+var scope = __nccwpck_require__(9280);
 // EXTERNAL MODULE: ./lib/core/workspace/screens.js
-var screens = __nccwpck_require__(9752);
+var screens = __nccwpck_require__(7993);
 // EXTERNAL MODULE: ./lib/core/workspace/workspace.js + 1 modules
-var workspace_workspace = __nccwpck_require__(6651);
+var workspace_workspace = __nccwpck_require__(5647);
 ;// CONCATENATED MODULE: ./lib/core/base-tree.js
 /**
  * The base version of the checked tree, for telling the findings a pull request introduces from the
@@ -7808,7 +7808,7 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
         return { kind: 'symlink', reason: 'not followed: its target is not among the files checked' };
     }
     resolveLink(file) {
-        return (0,links/* resolveInTree */.O4)(file, (p) => this.node(p));
+        return (0,workspace_links/* resolveInTree */.O4)(file, (p) => this.node(p));
     }
     /**
      * What a path is in this tree: a changed path by its blob (a link's text is its content), an
@@ -7823,7 +7823,7 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
         }
         if (this.indexedHas(p))
             return this.head.node(p);
-        return (0,links/* hasUnder */.Vb)(this.indexed, p) ? { kind: 'dir' } : { kind: 'missing' };
+        return (0,workspace_links/* hasUnder */.Vb)(this.indexed, p) ? { kind: 'dir' } : { kind: 'missing' };
     }
     /** This tree's links: the head's the change left as they are, and the links among its own blobs. */
     symbolicLinks() {
@@ -8408,11 +8408,11 @@ function safeRealpath(p) {
 }
 
 // EXTERNAL MODULE: ./lib/core/types.js
-var types = __nccwpck_require__(2458);
+var types = __nccwpck_require__(2135);
 // EXTERNAL MODULE: ./lib/core/validate.js
-var validate = __nccwpck_require__(4305);
+var validate = __nccwpck_require__(6958);
 // EXTERNAL MODULE: ./lib/core/workspace/yaml.js
-var yaml = __nccwpck_require__(2686);
+var yaml = __nccwpck_require__(2401);
 ;// CONCATENATED MODULE: ./lib/core/config.js
 
 
@@ -8710,7 +8710,7 @@ function escape_plural(n, singular, pluralForm = `${singular}s`) {
 }
 
 // EXTERNAL MODULE: ./lib/core/heap.js + 1 modules
-var heap = __nccwpck_require__(3365);
+var heap = __nccwpck_require__(5046);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./lib/core/finding.js
@@ -8769,9 +8769,9 @@ function normalizeLocation(loc) {
 }
 
 // EXTERNAL MODULE: ./lib/core/confidence.js + 1 modules
-var confidence = __nccwpck_require__(3965);
+var confidence = __nccwpck_require__(9777);
 // EXTERNAL MODULE: ./lib/core/paths.js
-var paths = __nccwpck_require__(4539);
+var paths = __nccwpck_require__(9230);
 ;// CONCATENATED MODULE: ./lib/core/catalog.js
 
 
@@ -8831,10 +8831,10 @@ function compareControlIds(a, b) {
     return 0;
 }
 
-// EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(4006);
+// EXTERNAL MODULE: ../../main/node_modules/picomatch/index.js
+var picomatch = __nccwpck_require__(636);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow.js
-var workflow = __nccwpck_require__(8539);
+var workflow = __nccwpck_require__(1692);
 ;// CONCATENATED MODULE: ./lib/core/declarations/substance.js
 /**
  * Whether a file cited as evidence holds more than a placeholder. An empty incident-response.md, or
@@ -8926,6 +8926,7 @@ function prose(text) {
 
 
 
+
 /** Files listed (and hashed) per evidence item; a directory or glob may match many more. */
 const MAX_EVIDENCE_FILES = 20;
 /** Events that run a workflow on the change under review, before it merges. */
@@ -8949,14 +8950,22 @@ function checkEvidence(ref, ctx) {
         return checkWorkflow(ref, rel, ctx);
     const indexed = ctx.workspace.indexed;
     let matched;
+    let select;
     if (/[*?[\]{}!]/.test(rel)) {
-        const match = ctx.workspace.matcher([rel]);
-        matched = indexed.filter((f) => match(f));
+        select = ctx.workspace.matcher([rel]);
     }
     else {
         const dir = rel.endsWith('/') ? rel : `${rel}/`;
-        matched = indexed.filter((f) => f === rel || f.startsWith(dir));
+        select = (f) => f === rel || f.startsWith(dir);
     }
+    matched = indexed.filter(select);
+    // Folders reached through a symbolic link: their files, named as cited; links not followed, said.
+    const links = throughLinks(ctx, rel, select);
+    const notes = links.notes;
+    if (links.files.length > 0 || links.dropped.size > 0) {
+        matched = [...new Set([...matched.filter((f) => !links.dropped.has(f)), ...links.files])].sort();
+    }
+    const note = notes.length > 0 ? notes.join('; ') : null;
     const own = ctx.ownFiles;
     const cited = own && own.size > 0 ? matched.filter((f) => !own.has(f)) : matched;
     if (cited.length === 0 && matched.length > 0) {
@@ -8969,18 +8978,28 @@ function checkEvidence(ref, ctx) {
     }
     matched = cited;
     if (matched.length === 0) {
-        return { ref, kind: 'path', status: 'missing', detail: 'no such file or directory in the repository' };
+        return {
+            ref,
+            kind: 'path',
+            status: 'missing',
+            detail: note ?? 'no such file or directory in the repository',
+        };
     }
     const listed = matched.slice(0, MAX_EVIDENCE_FILES);
     const files = [];
     let why;
     let substantial = false;
     for (const f of listed) {
-        const seen = inspectThroughLink(ctx, f);
+        const seen = inspectThroughLink(ctx, links.real.get(f) ?? f);
         files.push({ path: f, sha256: seen.ok ? seen.sha256 : null, bytes: seen.ok ? seen.bytes : 0 });
         if (substantial)
             continue;
-        const judged = seen.ok ? substance(f, seen) : { ok: false, why: `${f}: ${seen.reason}` };
+        const skipped = links.notRead.get(f);
+        const judged = skipped
+            ? { ok: false, why: skipped }
+            : seen.ok
+                ? substance(f, seen)
+                : { ok: false, why: `${f}: ${seen.reason}` };
         if (judged.ok)
             substantial = true;
         else
@@ -8988,18 +9007,77 @@ function checkEvidence(ref, ctx) {
     }
     const more = matched.length > listed.length ? { matched: matched.length } : {};
     if (substantial)
-        return { ref, kind: 'path', status: 'present', detail: null, files, ...more };
+        return { ref, kind: 'path', status: 'present', detail: note, files, ...more };
     const scope = matched.length === 1
         ? ''
         : ` (none of the ${listed.length === matched.length ? matched.length : `first ${listed.length} of ${matched.length}`} files it matches holds more; the first: ${why})`;
+    const said = matched.length === 1 ? why : `it holds no more than placeholders${scope}`;
+    const besides = notes.filter((n) => n !== said);
     return {
         ref,
         kind: 'path',
         status: 'missing',
-        detail: matched.length === 1 ? why : `it holds no more than placeholders${scope}`,
+        detail: besides.length > 0 ? `${said}; ${besides.join('; ')}` : said,
         files,
         ...more,
     };
+}
+/**
+ * The evidence files a cited path or glob reaches through symbolic links to folders (`docs/policies ->
+ * real`): each file of the folder, named under the link as `ls docs/policies/` names it (read as the
+ * file it is, `real`). A link that leads out of the repository, dangles or
+ * loops is never followed: it stays listed, unread (`notRead`), and is named in `notes`, as is each
+ * followed link (what was examined is named). Only links of the index are looked at: a few per tree.
+ */
+function throughLinks(ctx, rel, select) {
+    const ws = ctx.workspace;
+    const out = {
+        files: [],
+        real: new Map(),
+        dropped: new Set(),
+        notRead: new Map(),
+        notes: [],
+    };
+    const links = ws.symbolicLinks();
+    if (links.length === 0)
+        return out;
+    // The part of the path before any glob character: a link there or under it can matter.
+    const base = rel.replace(/[*?[\]{}!].*$/, '').replace(/\/+$/, '');
+    for (const link of links) {
+        const related = base === '' || link === base || link.startsWith(`${base}/`) || base.startsWith(`${link}/`);
+        if (!related)
+            continue;
+        const lookup = (p) => ws.node(p);
+        if ((0,workspace_links/* resolveInTree */.O4)(link, lookup).ok)
+            continue; // a link to a file: read as that file
+        const dir = (0,workspace_links/* resolveInTree */.O4)(link, lookup, true);
+        if (dir.ok && dir.chain.length > 0) {
+            const prefix = `${dir.target}/`;
+            out.dropped.add(link);
+            let reached = 0;
+            for (const f of ws.indexed) {
+                if (!f.startsWith(prefix))
+                    continue;
+                const named = `${link}/${f.slice(prefix.length)}`;
+                if (!select(named))
+                    continue;
+                out.files.push(named);
+                out.real.set(named, f);
+                reached++;
+            }
+            if (reached === 0)
+                continue;
+            out.notes.push(`${link} is a symbolic link to the folder ${dir.target}, whose files were read`);
+        }
+        else if (select(link) || base.startsWith(`${link}/`)) {
+            // Listed as what it is, unread (no hash), and said.
+            const why = `${link} is a symbolic link that was not read (${dir.ok ? 'not followed' : dir.reason})`;
+            if (select(link))
+                out.notRead.set(link, why);
+            out.notes.push(why);
+        }
+    }
+    return out;
 }
 /**
  * A cited file as `sha256sum` reads it: a symbolic link (or a path under one) that resolves, step by
@@ -9498,6 +9576,8 @@ function assessControls(input) {
             ...(input.discloseUnselected ? unselectedReasons(unselectedOf.get(c.id) ?? []) : []),
         ];
         const mapped = findingsOf.get(c.id) ?? [];
+        // Rules that only detect problems of this control: silent on a repository without its practice.
+        const detecting = (r) => input.detects?.get(r.id)?.includes(c.id) === true;
         const declared = decls?.controls.get(c.id) ?? null;
         const evidence = check.evidence.get(c.id) ?? [];
         const reasons = [];
@@ -9587,11 +9667,14 @@ function assessControls(input) {
                     !countsAgainstControl(f, policyRules, input.minConfidence))
                     unsure.set(f.ruleId, (unsure.get(f.ruleId) ?? 0) + 1);
             // A rule assesses the control when it examined something and found nothing against it, or only
-            // what someone decided (excepted, ignored) or what is informational.
-            const assessedBy = rules.filter((r) => (r.result === 'pass' || r.result === 'fail') &&
+            // what someone decided (excepted, ignored) or what is informational; and it is evidence of the
+            // control's practice: a rule that only detects problems of it would pass without the practice.
+            const passed = rules.filter((r) => (r.result === 'pass' || r.result === 'fail') &&
                 examinedAnything(r) &&
                 !against.some((f) => f.ruleId === r.id) &&
                 !unsure.has(r.id));
+            const assessedBy = passed.filter((r) => !detecting(r));
+            const detectedNothing = passed.filter(detecting);
             const verified = evidence.filter((e) => e.status === 'present');
             const urls = evidence.filter((e) => e.status === 'not-verified');
             const owner = declared.owner ?? decls?.meta.owner ?? null;
@@ -9609,12 +9692,14 @@ function assessControls(input) {
                     reasons.push(`${unsureFindings(id, n, input.minConfidence)}: ${n === 1 ? 'it makes' : 'they make'} no gap`);
                 // Met as far as its rules looked: what they left out (Helm chart templates) was not examined,
                 // and the rules that found nothing of their kind assessed nothing.
-                reasons.push(...suppressedReasons(mapped, policyRules), ...informationalReasons(assessedBy, mapped), ...turnedOff, ...leftOutReasons(rules), ...idleReasons(rules, rulesAssessing(rules), input.run, mapped));
+                reasons.push(
+                // What the evidence examined, where it took a link or left one out (see evidence.ts).
+                ...verified.flatMap((e) => (e.detail ? [`evidence ${e.ref}: ${e.detail}`] : [])), ...suppressedReasons(mapped, policyRules), ...informationalReasons(assessedBy, mapped), ...detectorReasons(detectedNothing, c.id, true), ...turnedOff, ...leftOutReasons(rules), ...idleReasons(rules, rulesAssessing(rules), input.run, mapped));
             }
             else if (urls.length > 0 && owner && review) {
                 // What lives outside the repository (a policy in a wiki) is attested by someone accountable.
                 verdict = 'satisfied';
-                reasons.push(`attested: its evidence is ${urls.length === 1 ? 'a URL' : `${urls.length} URLs`} (recorded, not fetched), owned by ${owner} and reviewed on ${review.date}`, ...[...unsure].map(([id, n]) => `${unsureFindings(id, n, input.minConfidence)}: ${n === 1 ? 'it makes' : 'they make'} no gap`), ...turnedOff, 
+                reasons.push(`attested: its evidence is ${urls.length === 1 ? 'a URL' : `${urls.length} URLs`} (recorded, not fetched), owned by ${owner} and reviewed on ${review.date}`, ...[...unsure].map(([id, n]) => `${unsureFindings(id, n, input.minConfidence)}: ${n === 1 ? 'it makes' : 'they make'} no gap`), ...detectorReasons(detectedNothing, c.id, true), ...turnedOff, 
                 // The attestation is all there is: none of its rules assessed the repository.
                 ...leftOutReasons(rules), ...idleReasons(rules, rulesAssessing(rules), input.run, mapped));
             }
@@ -9622,7 +9707,10 @@ function assessControls(input) {
                 // Nothing contradicts the declaration, and nothing supports it: never a pass.
                 verdict = 'not-assessed';
                 hint = notAssessedHint(c.id, check.file);
+                reasons.push(...detectorReasons(detectedNothing, c.id, false));
                 for (const r of rules) {
+                    if (detectedNothing.includes(r))
+                        continue;
                     const n = unsure.get(r.id);
                     reasons.push(n
                         ? `${unsureFindings(r.id, n, input.minConfidence)}: ${n === 1 ? 'it makes' : 'they make'} no gap, and ${n === 1 ? 'does' : 'do'} not show the control met`
@@ -9665,6 +9753,7 @@ function assessControls(input) {
                 result: r.result,
                 findings: r.findings,
                 ...(r.scope ? { examined: examinedCount(r) } : {}),
+                ...(detecting(r) ? { role: 'detects' } : {}),
             })),
             findings: mapped.length,
             open: mapped.filter((f) => f.status === 'open').length,
@@ -9728,6 +9817,30 @@ function idleReasons(all, ran, run, mapped) {
     return [
         ...absent,
         ...[...byWhere].map(([at, ids]) => `${ids.length} of its ${all.length} rules examined nothing, finding no files of the kinds they check ${at}: ${ids.join(', ')}`),
+    ];
+}
+/**
+ * The rules of a control that examined files and found nothing against it, but only detect problems
+ * of it (see `Rule.detects`): their silence is what a repository without the practice looks like, so
+ * the verdict says they are no evidence of it: `rule a (12 files) found nothing against 8.29, but it
+ * only detects problems of it: ...`.
+ */
+function detectorReasons(rules, id, met) {
+    if (rules.length === 0)
+        return [];
+    const what = (r) => {
+        const files = r.scope?.files ?? 0;
+        const settings = r.scope?.settings.length ?? 0;
+        return [
+            files > 0 ? `${files} file${files === 1 ? '' : 's'}` : '',
+            settings > 0 ? `${settings} repository setting${settings === 1 ? '' : 's'}` : '',
+        ]
+            .filter(Boolean)
+            .join(' and ');
+    };
+    const one = rules.length === 1;
+    return [
+        `${one ? 'rule' : 'rules'} ${rules.map((r) => `${r.id} (${what(r)})`).join(', ')} found nothing against ${id}, but ${one ? 'it only detects' : 'they only detect'} problems of it: ${one ? 'it' : 'they'} would be silent on a repository without its practice, so ${met ? 'the verdict does not rest on them' : 'that shows nothing about whether it is met'}`,
     ];
 }
 /** A finding's first sentence (up to a full stop followed by a space), for a reason. */
@@ -10259,8 +10372,8 @@ function changeFingerprints(problems, changeRules) {
     return out;
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 157 modules
-var registry = __nccwpck_require__(1346);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 158 modules
+var registry = __nccwpck_require__(9299);
 ;// CONCATENATED MODULE: ./lib/core/version.js
 /** controlgate's version; kept equal to package.json by a test. */
 const VERSION = '0.1.0';
@@ -10681,7 +10794,7 @@ function shapeProblem(data) {
 }
 
 // EXTERNAL MODULE: ./lib/core/workspace/glob.js
-var glob = __nccwpck_require__(6643);
+var glob = __nccwpck_require__(1976);
 ;// CONCATENATED MODULE: ./lib/core/cache-run.js
 /**
  * The results cache in a run (see file-cache.ts): which per-file rules a full check takes from an
@@ -11052,13 +11165,13 @@ class CacheCollector {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluate-rule.js + 1 modules
-var evaluate_rule = __nccwpck_require__(4451);
+var evaluate_rule = __nccwpck_require__(9608);
 // EXTERNAL MODULE: ./lib/core/evaluators/policy/policy.js + 1 modules
-var policy_policy = __nccwpck_require__(4918);
+var policy_policy = __nccwpck_require__(9034);
 // EXTERNAL MODULE: ./lib/core/slices.js + 1 modules
-var slices = __nccwpck_require__(7885);
+var slices = __nccwpck_require__(4198);
 // EXTERNAL MODULE: ./lib/core/workspace/focus.js
-var workspace_focus = __nccwpck_require__(6981);
+var workspace_focus = __nccwpck_require__(3520);
 ;// CONCATENATED MODULE: ./lib/core/workspace/recording.js
 
 class RecordingWorkspace extends workspace_workspace/* Workspace */.aR {
@@ -11965,7 +12078,7 @@ function readsApi(rule) {
 }
 
 // EXTERNAL MODULE: ./lib/core/parsers/compose.js + 1 modules
-var compose = __nccwpck_require__(3978);
+var compose = __nccwpck_require__(169);
 ;// CONCATENATED MODULE: ./lib/core/context-shift.js
 /**
  * The files a change leaves as they are but whose findings it may grade differently. The test-path
@@ -12077,6 +12190,10 @@ function covered(paths, file) {
         p = p.slice(0, slash);
     }
 }
+
+;// CONCATENATED MODULE: ./lib/core/declarations/model.js
+/** Default location of the declarations file, relative to the repository root. */
+const DEFAULT_CONTROLS_FILE = '.github/controls.yml';
 
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
@@ -12285,6 +12402,15 @@ function loadRuleFile(file, display, rel, source, problems) {
             });
         }
     });
+    (raw.detects ?? []).forEach((id, i) => {
+        if (!raw.controls.includes(id)) {
+            add({
+                pointer: `/detects/${i}`,
+                message: `control "${id}" is not one of the rule's controls: list in detects only controls of "controls" for which the rule only finds problems`,
+                ...at(doc.span(`/detects/${i}`)),
+            });
+        }
+    });
     const evaluator = (0,registry/* getEvaluator */.s)(raw.check.kind);
     if (source !== 'builtin' && raw.check.kind.startsWith('policy.')) {
         // The policy kinds report what the engine found in the declarations; a second rule would repeat it.
@@ -12350,9 +12476,9 @@ function lineCol(e) {
 }
 
 // EXTERNAL MODULE: ./lib/core/location.js
-var core_location = __nccwpck_require__(6244);
+var core_location = __nccwpck_require__(4395);
 // EXTERNAL MODULE: ./lib/core/triage.js
-var triage = __nccwpck_require__(4551);
+var triage = __nccwpck_require__(2852);
 ;// CONCATENATED MODULE: ./lib/core/policy/changes.js
 /**
  * What a change does to the policy it is judged by: every control whose declared status changes,
@@ -13070,7 +13196,7 @@ async function scanScope(workspace, change, selection, diff, log, untracked) {
             ? undefined
             : change.diff?.paths();
     if (!paths) {
-        (0,heap/* heapForCheck */.w)('tree');
+        (0,heap/* heapForCheck */.wC)('tree');
         log.info(change.diff?.diff.truncated && (!base || change.fetchedBase)
             ? 'scanning every file: the list of the files the change touches is partial'
             : 'scanning every file: the files the change touches are unknown');
@@ -13108,6 +13234,8 @@ function focusedBase(scope, base, shifted = []) {
 
 
 
+
+
 /** The kind evaluated after all others, because it reports what they could not parse. */
 const LAST_KIND = 'core.input-problems';
 /** Checks the declarations, evaluates every rule over the scope and triages the findings. */
@@ -13116,8 +13244,17 @@ async function evaluateHead(options, policy, scope, log) {
     const { workspace, repo, scan } = scope;
     // Asked of git only when a declaration's evidence needs it (a process less in most runs).
     let defaultBranches;
+    // Declarations read from a folder above the checked one (a monorepo's top) cite evidence from
+    // there: that folder's files are listed when a path is first looked up, not before.
+    const declaredAt = policy.policy.active.declarationsRoot;
+    let evidenceTree;
     const check = checkDeclarations(policy.policy.active.declarations, policy.policy.active.controlsFile, {
-        workspace,
+        get workspace() {
+            if (!declaredAt)
+                return workspace;
+            evidenceTree ??= new workspace_workspace/* Workspace */.aR(declaredAt);
+            return evidenceTree;
+        },
         today: utcDay(options.now ?? new Date()),
         requireDeclarations: settings.requireDeclarations,
         exceptionMaxDays: settings.exceptionMaxDays,
@@ -13130,7 +13267,9 @@ async function evaluateHead(options, policy, scope, log) {
             return defaultBranches;
         },
         ruleIds: new Set(policy.allRules.map((r) => r.id)),
-        ownFiles: new Set([config.file, policy.policy.active.controlsFile, policy.policy.head.controlsFile].filter((f) => typeof f === 'string' && f !== '')),
+        ownFiles: new Set(declaredAt
+            ? [DEFAULT_CONTROLS_FILE, '.controlgate.yml']
+            : [config.file, policy.policy.active.controlsFile, policy.policy.head.controlsFile].filter((f) => typeof f === 'string' && f !== '')),
     });
     const problems = [
         ...(policy.policy.head.declarations?.problems ?? []),
@@ -13322,10 +13461,6 @@ function toRaw(p) {
     const { kind: _kind, ...raw } = p;
     return raw;
 }
-
-;// CONCATENATED MODULE: ./lib/core/declarations/model.js
-/** Default location of the declarations file, relative to the repository root. */
-const DEFAULT_CONTROLS_FILE = '.github/controls.yml';
 
 ;// CONCATENATED MODULE: ./lib/core/declarations/parse.js
 
@@ -13695,7 +13830,21 @@ function snapshot(tree, options, isHead) {
             configDocument = parsed.documents[0];
     }
     const controlsFile = (options.controlsPath ?? config.controls ?? DEFAULT_CONTROLS_FILE).replace(/^\.\//, '');
-    const declarations = readDeclarations(tree, root, controlsFile);
+    let declarations = readDeclarations(tree, root, controlsFile);
+    let declarationsRoot;
+    let shownFile = controlsFile;
+    // A folder of a repository checked on its own (a monorepo's package) has no declarations of its
+    // own: the repository's, in the nearest folder above it up to the top, are the SoA it is part of.
+    if (declarations === null && options.controlsPath === undefined && config.controls === undefined) {
+        const above = declarationsAbove(root, tree, isHead);
+        if (above) {
+            declarations = above.declarations;
+            declarationsRoot = above.dir;
+            shownFile = above.file;
+            if (isHead)
+                options.logger.info(`declarations read from ${above.file}: the checked folder has none of its own`);
+        }
+    }
     // A declarations file named explicitly must exist: read as "nothing declared", gaps would stop
     // failing the gate. (A base commit that predates it is fine: the change adds it.)
     if (declarations === null &&
@@ -13733,10 +13882,72 @@ function snapshot(tree, options, isHead) {
                 ruleFiles.set(f, (0,external_node_crypto_.createHash)('sha256').update(file.text).digest('hex'));
         }
     }
-    const out = { tree, config, controlsFile, declarations, ruleDirs, ruleFiles };
+    const out = {
+        tree,
+        config,
+        controlsFile: shownFile,
+        declarations,
+        ruleDirs,
+        ruleFiles,
+        ...(declarationsRoot ? { declarationsRoot } : {}),
+    };
     if (configDocument)
         out.configDocument = configDocument;
     return out;
+}
+/**
+ * The declarations of the nearest folder above `root` in its git repository, up to the top, that has
+ * `.github/controls.yml` (the working tree's, or with a base commit the same file in that commit);
+ * undefined at the top, outside a repository, or for a folder with a `.github/` of its own (laid out
+ * as a repository of its own, like `repositoryFiles`). Never read past the top of the work tree.
+ */
+function declarationsAbove(root, tree, isHead) {
+    if (load_isDirectory(external_node_path_.join(root, '.github')))
+        return undefined;
+    const repo = GitRepository.open(root);
+    const parts = repo?.prefix.split('/').filter(Boolean) ?? [];
+    for (let up = 1; up <= parts.length; up++) {
+        const dir = external_node_path_.resolve(root, ...Array(up).fill('..'));
+        const file = `${'../'.repeat(up)}${DEFAULT_CONTROLS_FILE}`;
+        // The base commit's file at the same place: read through the repository at that folder.
+        const at = isHead ? fsTree(dir) : baseTreeAt(tree, dir);
+        if (!at)
+            return undefined;
+        const read = at.read(DEFAULT_CONTROLS_FILE, MAX_DECLARATIONS_BYTES);
+        if (read.kind === 'missing')
+            continue;
+        const declarations = readDeclarations(at, dir, DEFAULT_CONTROLS_FILE);
+        return { declarations: relabel(declarations, file), dir, file };
+    }
+    return undefined;
+}
+/** The base commit's tree seen from another folder of the same repository. */
+function baseTreeAt(tree, dir) {
+    const commit = /^base commit ([0-9a-f]+)$/.exec(tree.label)?.[1];
+    const repo = GitRepository.open(dir);
+    const full = commit ? repo?.resolveCommit(commit) : undefined;
+    return repo && full ? gitTree(repo, full) : undefined;
+}
+/** Declarations read at their own folder, named (and located) from the checked folder. */
+function relabel(d, file) {
+    const from = d.file;
+    d.file = file;
+    const moved = (p) => (p === from ? file : p);
+    const locate = d.locate;
+    d.locate = (pointer, ...rest) => {
+        const at = locate(pointer, ...rest);
+        return { ...at, path: moved(at.path) };
+    };
+    for (const c of d.controls.values())
+        if (c.location)
+            c.location = { ...c.location, path: moved(c.location.path) };
+    for (const e of d.exceptions)
+        if (e.location)
+            e.location = { ...e.location, path: moved(e.location.path) };
+    for (const p of d.problems)
+        if (p.location)
+            p.location = { ...p.location, path: moved(p.location.path) };
+    return d;
 }
 function load_isDirectory(dir) {
     try {
@@ -14355,6 +14566,7 @@ async function decideVerdicts(options, policy, scope, evaluation) {
         check: evaluation.check,
         policyRules,
         kinds: new Map(policy.rules.map((r) => [r.id, r.check.kind])),
+        detects: new Map(policy.rules.flatMap((r) => (r.detects?.length ? [[r.id, r.detects]] : []))),
         run: {
             ...(scope.scan.head ? { changedFiles: scope.scan.head.changedFiles } : {}),
             narrowed: policy.config.include.length > 0 || policy.config.exclude.length > 0,
@@ -14447,7 +14659,9 @@ async function runPhases(options) {
     if (!(0,external_node_fs_.existsSync)(root) || !(0,external_node_fs_.statSync)(root).isDirectory()) {
         throw new types/* UsageError */.eb(`path not found or not a directory: ${options.root}`);
     }
-    (0,heap/* heapForCheck */.w)(scanChanged(options.change) ? 'change' : 'tree');
+    const reads = scanChanged(options.change) ? 'change' : 'tree';
+    (0,heap/* heapForCheck */.wC)(reads);
+    (0,heap/* compilersForCheck */.E3)(reads);
     // The index does not depend on the policy: git lists the tree while the policy and rules load.
     const listing = startListing(root, options);
     const policy = await readPolicy(options, root, log);
@@ -14461,9 +14675,9 @@ async function runPhases(options) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/update-workflows.js
-var update_workflows = __nccwpck_require__(5519);
+var update_workflows = __nccwpck_require__(8980);
 // EXTERNAL MODULE: ./lib/core/parsers/uses.js
-var uses = __nccwpck_require__(3850);
+var uses = __nccwpck_require__(5865);
 ;// CONCATENATED MODULE: ./lib/core/declarations/render-draft.js
 /**
  * The text of the declarations file `controlgate init` drafts: YAML a person reads and edits, with
@@ -14752,7 +14966,7 @@ function decisions(draft) {
 }
 
 // EXTERNAL MODULE: ./lib/core/github-api.js
-var github_api = __nccwpck_require__(6813);
+var github_api = __nccwpck_require__(4782);
 ;// CONCATENATED MODULE: ./lib/core/identity.js
 
 const SAFE_REF = /^refs\/[A-Za-z0-9._/+-]{1,240}$/;
@@ -15792,6 +16006,7 @@ function control(c) {
             result: r.result,
             findings: r.findings,
             ...(r.examined !== undefined ? { examined: r.examined } : {}),
+            ...(r.role ? { role: r.role } : {}),
         })),
         findings: c.findings,
         open: c.open,
@@ -16736,7 +16951,9 @@ function soaRows(report) {
                     ...(scope.leftOut ?? []).map((l) => `left out ${escape_plural(l.files, `${l.kind} file`)}`),
                 ];
                 const basis = scope.basis === 'change' ? ', changed files only' : '';
-                return [`${r.id} (${r.result}; ${parts.join(', ')}${basis})`];
+                // A rule that only detects problems of the control is listed as such: its pass shows nothing.
+                const role = r.role === 'detects' ? ', detects problems only' : '';
+                return [`${r.id} (${r.result}; ${parts.join(', ')}${basis}${role})`];
             }),
             lastAssessed: report.run?.time ?? '',
             commit: report.repository.head ?? '',
@@ -16746,7 +16963,9 @@ function soaRows(report) {
 /** `docs/ir.md [docs/ir.md sha256:…]`, `https://… (URL, recorded, not fetched)`, `x.md (missing: …)`. */
 function evidenceText(e) {
     const state = e.status === 'present'
-        ? ''
+        ? e.detail
+            ? ` (${e.detail})`
+            : ''
         : e.status === 'not-verified'
             ? ' (URL, recorded, not fetched)'
             : ` (missing: ${e.detail})`;
@@ -16828,7 +17047,7 @@ function renderSoaMarkdown(report) {
         .filter(([, n]) => n > 0)
         .map(([v, n]) => `${n} ${v}`)
         .join(', ');
-    out.push(`${rows.length} controls: ${applicable} applicable, ${excluded} not applicable, ${rows.length - applicable - excluded} not declared. Verdicts: ${verdicts}.`, '', 'A verdict is `satisfied` only when a rule examined something in the repository and passed, a cited file or workflow was verified, or a URL is attested by an owner with a review date that is not stale; `not-assessed` says nothing was examined. "Assessed by" lists the rules that examined something, with how much.', '');
+    out.push(`${rows.length} controls: ${applicable} applicable, ${excluded} not applicable, ${rows.length - applicable - excluded} not declared. Verdicts: ${verdicts}.`, '', 'A verdict is `satisfied` only when a rule examined something in the repository and passed, a cited file or workflow was verified, or a URL is attested by an owner with a review date that is not stale; a rule that only detects problems of a control (it would pass on a repository without the practice) can make a gap, never `satisfied`. `not-assessed` says nothing was examined. "Assessed by" lists the rules that examined something, with how much.', '');
     for (const theme of soa_THEMES) {
         const of = rows.filter((x) => x.theme === theme);
         if (of.length === 0)
@@ -17607,7 +17826,7 @@ function writeText(file, text) {
     (0,external_node_fs_.writeFileSync)(out, text);
 }
 
-;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
+;// CONCATENATED MODULE: ../../main/node_modules/diff/libesm/diff/base.js
 class Diff {
     diff(oldStr, newStr, 
     // Type below is not accurate/complete - see above for full possibilities - but it compiles
@@ -17862,7 +18081,7 @@ class Diff {
     }
 }
 
-;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/line.js
+;// CONCATENATED MODULE: ../../main/node_modules/diff/libesm/diff/line.js
 
 
 class LineDiff extends Diff {
@@ -17929,7 +18148,7 @@ function tokenize(value, options) {
     return retLines;
 }
 
-;// CONCATENATED MODULE: ./node_modules/diff/libesm/patch/create.js
+;// CONCATENATED MODULE: ../../main/node_modules/diff/libesm/patch/create.js
 
 /**
  * Returns true if the filename contains characters that require C-style
@@ -18289,7 +18508,7 @@ function splitLines(text) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/action-api.js
-var action_api = __nccwpck_require__(4351);
+var action_api = __nccwpck_require__(6440);
 ;// CONCATENATED MODULE: ./lib/core/fix/resolve.js
 /**
  * What pinning an action needs from outside the tree: the commit a tag names, asked of the GitHub
@@ -18322,7 +18541,7 @@ function withCommit(fix, sha) {
 }
 
 // EXTERNAL MODULE: ./lib/core/fix/edits.js
-var fix_edits = __nccwpck_require__(9938);
+var fix_edits = __nccwpck_require__(4931);
 ;// CONCATENATED MODULE: ./lib/core/fix/run.js
 /**
  * `controlgate fix`: checks, applies the mechanical fixes the evaluators computed, and checks again
@@ -18568,7 +18787,7 @@ const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 ;// CONCATENATED MODULE: external "node:tty"
 const external_node_tty_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tty");
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/sbom.js
-var sbom = __nccwpck_require__(199);
+var sbom = __nccwpck_require__(1200);
 ;// CONCATENATED MODULE: ./lib/core/workspace/probe.js
 
 
@@ -18605,7 +18824,7 @@ function directoryProbe(dir) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/spdx.js
-var spdx = __nccwpck_require__(9037);
+var spdx = __nccwpck_require__(1862);
 ;// CONCATENATED MODULE: ./lib/reporters/cyclonedx.js
 
 const CYCLONEDX_SPEC_VERSION = '1.6';
@@ -19439,7 +19658,7 @@ function parseChoice(flag, value, allowed) {
 
 /***/ }),
 
-/***/ 3965:
+/***/ 9777:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -19466,17 +19685,17 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/callers.js
-var callers = __nccwpck_require__(414);
+var callers = __nccwpck_require__(5191);
 // EXTERNAL MODULE: ./lib/core/parsers/compose.js + 1 modules
-var compose = __nccwpck_require__(3978);
+var compose = __nccwpck_require__(169);
 // EXTERNAL MODULE: ./lib/core/parsers/k8s-files.js
-var k8s_files = __nccwpck_require__(2870);
+var k8s_files = __nccwpck_require__(8063);
 // EXTERNAL MODULE: ./lib/core/parsers/terraform.js + 2 modules
-var terraform = __nccwpck_require__(3011);
+var terraform = __nccwpck_require__(8257);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow.js
-var workflow = __nccwpck_require__(8539);
+var workflow = __nccwpck_require__(1692);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow-deploys.js
-var workflow_deploys = __nccwpck_require__(8362);
+var workflow_deploys = __nccwpck_require__(6349);
 ;// CONCATENATED MODULE: ./lib/core/scaffolding.js
 /**
  * Project-scaffolding templates: folders whose files a generator renders into a new project
@@ -19537,11 +19756,11 @@ function templateRootMarkedBy(file) {
 }
 
 // EXTERNAL MODULE: ./lib/core/types.js
-var types = __nccwpck_require__(2458);
+var types = __nccwpck_require__(2135);
 // EXTERNAL MODULE: ./lib/core/workspace/glob.js
-var glob = __nccwpck_require__(6643);
+var glob = __nccwpck_require__(1976);
 // EXTERNAL MODULE: ./lib/core/workspace/positions.js
-var positions = __nccwpck_require__(641);
+var positions = __nccwpck_require__(1648);
 ;// CONCATENATED MODULE: ./lib/core/confidence.js
 /**
  * Confidence and persona: how sure a finding is, which findings can block, and which a reader sees.
@@ -20543,7 +20762,7 @@ function hiddenReasons(h) {
 
 /***/ }),
 
-/***/ 4451:
+/***/ 9608:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -20555,26 +20774,26 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: recordingApi
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 157 modules
-var registry = __nccwpck_require__(1346);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 158 modules
+var registry = __nccwpck_require__(9299);
 // EXTERNAL MODULE: ./lib/core/evaluators/dockerfile/secret-env.js
-var secret_env = __nccwpck_require__(7911);
+var secret_env = __nccwpck_require__(9104);
 // EXTERNAL MODULE: ./lib/core/evaluators/k8s/env-secret-literal.js
-var env_secret_literal = __nccwpck_require__(9021);
+var env_secret_literal = __nccwpck_require__(9540);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/source.js + 3 modules
-var source = __nccwpck_require__(9579);
+var source = __nccwpck_require__(240);
 // EXTERNAL MODULE: ./lib/core/evaluators/terraform/provider-credentials.js
-var provider_credentials = __nccwpck_require__(3315);
+var provider_credentials = __nccwpck_require__(1550);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/container-credentials.js
-var container_credentials = __nccwpck_require__(1930);
+var container_credentials = __nccwpck_require__(459);
 // EXTERNAL MODULE: ./lib/core/parsers/dockerfile.js + 1 modules
-var dockerfile = __nccwpck_require__(9024);
+var dockerfile = __nccwpck_require__(8071);
 // EXTERNAL MODULE: ./lib/core/parsers/k8s.js + 2 modules
-var k8s = __nccwpck_require__(7170);
+var k8s = __nccwpck_require__(314);
 // EXTERNAL MODULE: ./lib/core/parsers/terraform.js + 2 modules
-var terraform = __nccwpck_require__(3011);
+var terraform = __nccwpck_require__(8257);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow.js
-var workflow = __nccwpck_require__(8539);
+var workflow = __nccwpck_require__(1692);
 ;// CONCATENATED MODULE: ./lib/core/fix/secret-lines.js
 /**
  * The guard that keeps secrets out of fixes. A fix carries the lines it changes (its region, and the
@@ -20698,7 +20917,7 @@ async function collect(workspace, file) {
 }
 
 // EXTERNAL MODULE: ./lib/core/github-api.js
-var github_api = __nccwpck_require__(6813);
+var github_api = __nccwpck_require__(4782);
 ;// CONCATENATED MODULE: ./lib/core/evaluate-rule.js
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -20790,7 +21009,7 @@ function recordingApi(api) {
 
 /***/ }),
 
-/***/ 7951:
+/***/ 3787:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -20806,13 +21025,13 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:path/posix"
 var posix_ = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./lib/core/workspace/screens.js
-var screens = __nccwpck_require__(9752);
+var screens = __nccwpck_require__(7993);
 // EXTERNAL MODULE: ./lib/core/evaluators/repo/deps-lockfile.js
-var deps_lockfile = __nccwpck_require__(6499);
+var deps_lockfile = __nccwpck_require__(6838);
 // EXTERNAL MODULE: ./lib/core/evaluators/repo/manifests.js
-var manifests = __nccwpck_require__(4513);
+var manifests = __nccwpck_require__(5212);
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/types.js
-var types = __nccwpck_require__(4637);
+var types = __nccwpck_require__(4512);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/unreadable.js
 /**
  * The inventory of a lockfile that cannot be read as text (larger than the read limit, binary, a
@@ -20933,9 +21152,9 @@ function baseName(file) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/generic/shared.js
-var shared = __nccwpck_require__(5575);
+var shared = __nccwpck_require__(5122);
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/toml.js
-var toml = __nccwpck_require__(3534);
+var toml = __nccwpck_require__(9345);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/other.js
 
 
@@ -21641,15 +21860,15 @@ function uniqueComponents(lockfiles) {
 
 /***/ }),
 
-/***/ 199:
+/***/ 1200:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   K: () => (/* binding */ sbomInventory),
 /* harmony export */   z: () => (/* binding */ SBOM_MAX_LOCKFILE_BYTES)
 /* harmony export */ });
-/* harmony import */ var _workspace_workspace_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6651);
-/* harmony import */ var _inventory_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7951);
+/* harmony import */ var _workspace_workspace_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5647);
+/* harmony import */ var _inventory_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3787);
 
 
 /**
@@ -21672,14 +21891,14 @@ async function sbomInventory(root, selection) {
 
 /***/ }),
 
-/***/ 9037:
+/***/ 1862:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   N: () => (/* binding */ parseSpdx),
 /* harmony export */   V: () => (/* binding */ singleSpdxId)
 /* harmony export */ });
-/* harmony import */ var spdx_expression_parse__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3326);
+/* harmony import */ var spdx_expression_parse__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6256);
 
 /**
  * Parses an SPDX licence expression as package metadata writes it; undefined when it is not one
@@ -21708,15 +21927,15 @@ function singleSpdxId(text) {
 
 /***/ }),
 
-/***/ 3534:
+/***/ 9345:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   D: () => (/* binding */ readToml),
 /* harmony export */   U: () => (/* binding */ packageTables)
 /* harmony export */ });
-/* harmony import */ var _vendored_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7680);
-/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4637);
+/* harmony import */ var _vendored_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4919);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4512);
 
 
 /**
@@ -21751,7 +21970,7 @@ function packageTables(doc) {
 
 /***/ }),
 
-/***/ 4637:
+/***/ 4512:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -21770,7 +21989,7 @@ let packageUrl;
  * when it is evaluated, 15-25 ms of CPU that a run without lockfiles should not pay at start.
  */
 async function loadPackageUrl() {
-    packageUrl ??= (await __nccwpck_require__.e(/* import() */ 91).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7091, 19))).PackageURL;
+    packageUrl ??= (await __nccwpck_require__.e(/* import() */ 181).then(__nccwpck_require__.t.bind(__nccwpck_require__, 9181, 19))).PackageURL;
 }
 /** A component with its purl computed; `namespace` is dropped when empty. */
 function component(fields) {
@@ -21832,7 +22051,7 @@ function str(obj, key) {
 
 /***/ }),
 
-/***/ 6212:
+/***/ 5702:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -21846,7 +22065,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:path/posix"
 var posix_ = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./lib/core/parsers/shell-commands.js
-var shell_commands = __nccwpck_require__(3473);
+var shell_commands = __nccwpck_require__(2094);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/update-programs.js
 
 /** Options that take a value (as the next word), per program; others are flags or `--name=value`. */
@@ -22269,7 +22488,7 @@ function regenerates(view, dir, removed) {
 
 /***/ }),
 
-/***/ 1387:
+/***/ 1742:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -22282,8 +22501,8 @@ function regenerates(view, dir, removed) {
 /* harmony export */   rr: () => (/* binding */ RENOVATE_FILES)
 /* harmony export */ });
 /* unused harmony exports DEPENDABOT_FILES, normaliseDir, boundedRegex, parseJsonish */
-/* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6643);
-/* harmony import */ var _repo_manifests_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4513);
+/* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1976);
+/* harmony import */ var _repo_manifests_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5212);
 
 
 /**
@@ -22606,7 +22825,7 @@ function parseJsonish(text) {
 
 /***/ }),
 
-/***/ 5519:
+/***/ 8980:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -22615,13 +22834,13 @@ function parseJsonish(text) {
 /* harmony export */   zS: () => (/* binding */ readScriptedUpdates)
 /* harmony export */ });
 /* harmony import */ var node_path_posix__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8539);
-/* harmony import */ var _workspace_screens_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9752);
-/* harmony import */ var _repo_deps_lockfile_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6499);
-/* harmony import */ var _workflow_pr_evidence_follow_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6638);
-/* harmony import */ var _workflow_shared_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5529);
-/* harmony import */ var _workflow_shell_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1248);
-/* harmony import */ var _update_commands_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6212);
+/* harmony import */ var _parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1692);
+/* harmony import */ var _workspace_screens_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7993);
+/* harmony import */ var _repo_deps_lockfile_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6838);
+/* harmony import */ var _workflow_pr_evidence_follow_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7377);
+/* harmony import */ var _workflow_shared_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6082);
+/* harmony import */ var _workflow_shell_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6841);
+/* harmony import */ var _update_commands_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5702);
 
 
 
@@ -22875,7 +23094,7 @@ function goModuleOf(ws, dir) {
 
 /***/ }),
 
-/***/ 7911:
+/***/ 9104:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -22883,13 +23102,13 @@ function goModuleOf(ws, dir) {
 /* harmony export */   nt: () => (/* binding */ literalSecretDecls)
 /* harmony export */ });
 /* unused harmony exports STAND_IN_NOTE, isLiteralSecret */
-/* harmony import */ var _location_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6244);
-/* harmony import */ var _parsers_dockerfile_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9024);
-/* harmony import */ var _parsers_dockerfile_words_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4528);
-/* harmony import */ var _secrets_judge_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5171);
-/* harmony import */ var _secrets_value_credential_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4095);
-/* harmony import */ var _secrets_values_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6528);
-/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3703);
+/* harmony import */ var _location_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4395);
+/* harmony import */ var _parsers_dockerfile_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8071);
+/* harmony import */ var _parsers_dockerfile_words_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8219);
+/* harmony import */ var _secrets_judge_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1272);
+/* harmony import */ var _secrets_value_credential_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4442);
+/* harmony import */ var _secrets_values_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9509);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9800);
 
 
 
@@ -22922,8 +23141,8 @@ const NOT_SECRET_VALUE = /^(?:true|false|yes|no|on|off|none|null|nil|[0-9]{1,6})
 const dockerfileSecretEnv = (0,_types_js__WEBPACK_IMPORTED_MODULE_4__/* .defineEvaluator */ .D)({
     kind: 'dockerfile.secret-env',
     scope: 'file',
-    // 2: the key holds the value's keyed hash.
-    revision: 2,
+    // 2: the key holds the value's keyed hash. 3: the ENV of ONBUILD triggers too.
+    revision: 3,
     summary: 'Dockerfile ENV and ARG instructions that set a credential-named variable to a literal value.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
@@ -22972,6 +23191,7 @@ function literalSecretDecls(model) {
         ...model.stages.flatMap((s) => [
             ...s.args.map((decl) => ({ kind: 'ARG', decl })),
             ...s.envs.map((decl) => ({ kind: 'ENV', decl })),
+            ...s.onbuildEnvs.map((decl) => ({ kind: 'ENV', decl })),
         ]),
     ];
     const out = [];
@@ -23008,7 +23228,7 @@ function isLiteralSecret(name, value) {
 
 /***/ }),
 
-/***/ 5575:
+/***/ 5122:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -23026,7 +23246,7 @@ function isLiteralSecret(name, value) {
 /* harmony export */   w9: () => (/* binding */ firstMatchingLine),
 /* harmony export */   yL: () => (/* binding */ MAX_LINE_CHARS)
 /* harmony export */ });
-/* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6643);
+/* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1976);
 
 /**
  * Content patterns see at most this many characters of a line: a bound on the work one regular
@@ -23151,7 +23371,7 @@ function orList(items) {
 
 /***/ }),
 
-/***/ 9021:
+/***/ 9540:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -23159,12 +23379,12 @@ function orList(items) {
 /* harmony export */   ML: () => (/* binding */ envSecretLiterals)
 /* harmony export */ });
 /* unused harmony exports isSecretName, isPlaceholderValue, KNOWN_DEFAULT_NOTE, STAND_IN_NOTE */
-/* harmony import */ var _parsers_k8s_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7170);
-/* harmony import */ var _secrets_url_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8545);
-/* harmony import */ var _secrets_value_credential_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4095);
-/* harmony import */ var _secrets_values_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6528);
-/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3703);
-/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6138);
+/* harmony import */ var _parsers_k8s_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(314);
+/* harmony import */ var _secrets_url_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(126);
+/* harmony import */ var _secrets_value_credential_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4442);
+/* harmony import */ var _secrets_values_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9509);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9800);
+/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8199);
 
 
 
@@ -23368,7 +23588,7 @@ const k8sEnvSecretLiteral = (0,_types_js__WEBPACK_IMPORTED_MODULE_5__/* .defineE
     kind: 'k8s.env-secret-literal',
     // 2: the key holds the value's keyed hash. 3: and the object's namespace.
     // 4: objects as kustomizations build them are judged too; base results stored before would miss them.
-    revision: 5,
+    revision: 6,
     summary: 'Kubernetes container environment variables named like secrets (password, token, API key) with a literal value.',
     schema: {
         type: 'object',
@@ -23419,7 +23639,7 @@ const k8sEnvSecretLiteral = (0,_types_js__WEBPACK_IMPORTED_MODULE_5__/* .defineE
 
 /***/ }),
 
-/***/ 6138:
+/***/ 8199:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -23454,25 +23674,25 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./lib/core/confidence.js + 1 modules
-var confidence = __nccwpck_require__(3965);
+var confidence = __nccwpck_require__(9777);
 // EXTERNAL MODULE: ./lib/core/location.js
-var core_location = __nccwpck_require__(6244);
+var core_location = __nccwpck_require__(4395);
 // EXTERNAL MODULE: ./lib/core/parsers/helm-values.js
-var helm_values = __nccwpck_require__(9113);
+var helm_values = __nccwpck_require__(2352);
 // EXTERNAL MODULE: ./lib/core/parsers/k8s.js + 2 modules
-var k8s = __nccwpck_require__(7170);
+var k8s = __nccwpck_require__(314);
 // EXTERNAL MODULE: ./lib/core/parsers/k8s-files.js
-var k8s_files = __nccwpck_require__(2870);
+var k8s_files = __nccwpck_require__(8063);
 // EXTERNAL MODULE: ./lib/core/parsers/shell-commands.js
-var shell_commands = __nccwpck_require__(3473);
+var shell_commands = __nccwpck_require__(2094);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow.js
-var workflow = __nccwpck_require__(8539);
+var workflow = __nccwpck_require__(1692);
 // EXTERNAL MODULE: ./lib/core/parsers/yaml-boolean.js
-var yaml_boolean = __nccwpck_require__(6620);
+var yaml_boolean = __nccwpck_require__(4259);
 // EXTERNAL MODULE: ./lib/core/workspace/screens.js
-var screens = __nccwpck_require__(9752);
+var screens = __nccwpck_require__(7993);
 // EXTERNAL MODULE: ./lib/core/workspace/yaml.js
-var yaml = __nccwpck_require__(2686);
+var yaml = __nccwpck_require__(2401);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/kind-binary.js
 
 
@@ -23747,7 +23967,8 @@ function targetKey(kind, name, namespace) {
 }
 /** The workload an autoscaler targets; an autoscaler without a namespace matches one without either. */
 function scaleTarget(object) {
-    if (!SCALERS.has(object.kind))
+    // An autoscaler a chart writes only when a user's values turn it on scales nothing by default.
+    if (!SCALERS.has(object.kind) || (0,k8s/* omittedByDefault */.jP)(object))
         return [];
     const ref = (0,k8s/* childAt */.Ut)(object, object.node, 'spec', 'scaleTargetRef');
     if (!ref || !(0,k8s/* isMap */.jh)(ref.value) || typeof ref.value.name !== 'string')
@@ -24442,7 +24663,7 @@ function eachContainer(workspace, visit, pods = examinedPods(workspace)) {
  * {@link kubernetesBoolean}), or undefined when it is missing or no boolean.
  */
 function k8sBoolean(object, node) {
-    return node ? (0,yaml_boolean/* kubernetesBoolean */.N)(object.document, node.pointer, node.value) : undefined;
+    return node ? (0,yaml_boolean/* kubernetesBoolean */.NL)(object.document, node.pointer, node.value) : undefined;
 }
 /** `securityContext.<key>` of a container, when set. */
 function containerSetting(c, key) {
@@ -24513,6 +24734,9 @@ function unappliableNote(object, lacks) {
  */
 function templateNote(template, node, terms) {
     const check = 'check the output of helm template';
+    if (template.skipped) {
+        return `the chart's default values do not install this template's subchart: ${template.skipped} (${check})`;
+    }
     if (terms.absent) {
         return `it is a Helm chart template, whose includes and values may write what it leaves out (${check})`;
     }
@@ -24674,7 +24898,7 @@ const NO_OPTIONS = { type: 'object', additionalProperties: false, properties: {}
 
 /***/ }),
 
-/***/ 4918:
+/***/ 9034:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -24685,9 +24909,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./lib/core/evaluators/types.js
-var types = __nccwpck_require__(3703);
+var types = __nccwpck_require__(9800);
 // EXTERNAL MODULE: ./lib/core/triage.js
-var triage = __nccwpck_require__(4551);
+var triage = __nccwpck_require__(2852);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/policy/inline-ignores.js
 
 /** Ignore comments without a reason, one finding per comment. */
@@ -24767,7 +24991,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 1346:
+/***/ 9299:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -24778,13 +25002,13 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./lib/core/parsers/compose.js + 1 modules
-var compose = __nccwpck_require__(3978);
+var compose = __nccwpck_require__(169);
 // EXTERNAL MODULE: ./lib/core/evaluators/types.js
-var types = __nccwpck_require__(3703);
+var types = __nccwpck_require__(9800);
 // EXTERNAL MODULE: ./lib/core/parsers/yaml-boolean.js
-var yaml_boolean = __nccwpck_require__(6620);
+var yaml_boolean = __nccwpck_require__(4259);
 // EXTERNAL MODULE: ./lib/core/evaluators/k8s/shared.js + 1 modules
-var k8s_shared = __nccwpck_require__(6138);
+var k8s_shared = __nccwpck_require__(8199);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/compose/privileged.js
 
 
@@ -24796,7 +25020,7 @@ var k8s_shared = __nccwpck_require__(6138);
  * (`${PRIVILEGED:-true}`, or `${PRIVILEGED}` with the project's `.env` setting it: see compose.ts).
  */
 function isPrivileged(value) {
-    return (0,yaml_boolean/* composeBoolean */.J)(value) === true;
+    return (0,yaml_boolean/* composeBoolean */.J4)(value) === true;
 }
 /**
  * The services that do not run privileged: a privileged one has every capability, device and host
@@ -24910,7 +25134,7 @@ const EFFECTS = {
 };
 
 // EXTERNAL MODULE: ./lib/core/parsers/k8s.js + 2 modules
-var k8s = __nccwpck_require__(7170);
+var k8s = __nccwpck_require__(314);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/compose/mounts.js
 
 
@@ -24938,7 +25162,7 @@ function bindMount(entry) {
         const ro = entry.read_only;
         return {
             source: entry.source.trim(),
-            readOnly: (0,yaml_boolean/* composeBoolean */.J)(ro) === true,
+            readOnly: (0,yaml_boolean/* composeBoolean */.J4)(ro) === true,
         };
     }
     return undefined;
@@ -25411,7 +25635,7 @@ const composeHostNamespaces = (0,types/* defineEvaluator */.D)({
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./lib/core/paths.js
-var paths = __nccwpck_require__(4539);
+var paths = __nccwpck_require__(9230);
 ;// CONCATENATED MODULE: ./lib/core/parsers/docker-hub.js
 
 
@@ -25461,7 +25685,7 @@ function isLocalOnlyImage(ref) {
 }
 
 // EXTERNAL MODULE: ./lib/core/parsers/image-ref.js
-var image_ref = __nccwpck_require__(4585);
+var image_ref = __nccwpck_require__(9568);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/compose/image-tag.js
 
 
@@ -25698,9 +25922,9 @@ const inputProblems = (0,types/* defineEvaluator */.D)({
 });
 
 // EXTERNAL MODULE: ./lib/core/evaluators/generic/shared.js
-var shared = __nccwpck_require__(5575);
+var shared = __nccwpck_require__(5122);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/values.js
-var values = __nccwpck_require__(6528);
+var values = __nccwpck_require__(9509);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/data/personal-examples.js
 /**
  * The published example and test values the personal-data detectors leave alone, and the IBAN
@@ -26084,8 +26308,19 @@ const CREDITS_KEY = /^([ \t]*)["']?(?:authors?|maintainers?|contributors?|develo
 /** Maven's `<developers>` and `<contributors>` (and the like), up to their closing tag. */
 const CREDITS_TAG = /^[ \t]*<((?:developer|contributor|author|maintainer)s?)(?:[ \t][^>]*)?>[ \t]*$/i;
 /**
+ * A section of credits in a manual page: its heading (`AUTHOR`, `AUTHORS`, `MAINTAINERS`, ... in
+ * capitals at the start of a line, as `man` prints it, or after `.SH` in its source), up to the next
+ * heading. The names and addresses in it are the work's public credits, copied with the page into a
+ * fixture (a syntax highlighter's sample of a man page).
+ */
+const CREDITS_SECTION = /^(?:\.SH[ \t]+)?"?(?:AUTHORS?|MAINTAINERS?|CONTRIBUTORS?|CREDITS)"?[ \t]*$/;
+/** Select Graphic Rendition, the escape sequences of a terminal's colours and bold. */
+const ANSI_SGR = /\x1b\[[0-9;]*m/g;
+/** The heading of a man page's section: capitals at the start of a line, or `.SH` in its source. */
+const SECTION_HEADING = /^(?:[A-Z][A-Z0-9 -]{1,40}|\.SH\b.*)$/;
+/**
  * A reader of a file's lines, one after another, that says whether a line lies in a list of
- * credits: the lines after a {@link CREDITS_KEY} indented deeper than it (Debian's continuation
+ * credits (or a section of them, {@link CREDITS_SECTION}): the lines after a {@link CREDITS_KEY} indented deeper than it (Debian's continuation
  * lines, the entries of a JSON, YAML or code literal), YAML's `- ` entries at its own indentation,
  * and everything up to the closing tag of a {@link CREDITS_TAG}. Its addresses are the public
  * attributions a package's authors publish with it (a Maven POM's developers, a Debian `copyright`
@@ -26094,7 +26329,14 @@ const CREDITS_TAG = /^[ \t]*<((?:developer|contributor|author|maintainer)s?)(?:[
 function creditsReader() {
     let indent = -1;
     let tag;
+    let section = false;
     return (line) => {
+        // A page captured from a terminal keeps its colours (`\x1b[1mAUTHOR\x1b[0m`): read without them.
+        const plain = line.includes('\x1b') ? line.replace(ANSI_SGR, '') : line;
+        if (SECTION_HEADING.test(plain))
+            section = CREDITS_SECTION.test(plain);
+        if (section)
+            return true;
         if (tag !== undefined) {
             if (line.toLowerCase().includes(`</${tag}>`))
                 tag = undefined;
@@ -26291,6 +26533,42 @@ const SIGNING_IDENTITY_NOTE = 'a keyless signing identity a signature verifier r
 const COMMIT_IDENTITY_NOTE = "a commit author's address in a field that records who made a commit, copied from a " +
     'version-control history where it is public with the commit: reported at low confidence';
 /**
+ * Words of lorem ipsum, the placeholder text that generators and people fill made-up records with
+ * (`"Vivamus ultrices tortor vel semper lacinia."`). Two different ones in a file of records
+ * ({@link RECORD_FILE}) say its rows were made up, not exported: a value among them was generated
+ * too, checksum and all. Not in code, a test's source or a JSON or YAML document, where lorem ipsum
+ * fills one text field of a request beside a real account the test logs in with.
+ */
+const LOREM = /\b(lorem|ipsum|consectetur|adipiscing|vivamus|nullam|donec|pellentesque|maecenas|curabitur|suspendisse|vestibulum|aliquam|phasellus|aenean)\b/gi;
+/**
+ * A file whose name says it holds made-up records: `demo-import.csv`, `accounts.example.csv`. Not
+ * `sample`: a sample of production data is real.
+ */
+const MADE_UP_FILE = /(?:^|[-_.])(?:demo|example|dummy|fake|synthetic)s?[-_.][^/]*$/i;
+/** Files of rows, one record a line: tables, JSON Lines and SQL dumps. */
+const RECORD_FILE = /\.(?:csv|tsv|psv|jsonl|ndjson|sql)$/i;
+/** Why a file's records are made up, for the message, or undefined when nothing says so. */
+function madeUpRecords(file, text) {
+    const lorem = new Set();
+    for (const m of RECORD_FILE.test(file) ? text.matchAll(LOREM) : []) {
+        lorem.add(m[1].toLowerCase());
+        if (lorem.size >= 2)
+            return 'its records are filled with lorem ipsum placeholder text';
+    }
+    const name = file.slice(file.lastIndexOf('/') + 1);
+    return MADE_UP_FILE.test(name)
+        ? `its name, ${name}, says it holds demonstration or example data`
+        : undefined;
+}
+/**
+ * The credit fields of an image's metadata (EXIF `Artist` and `Copyright`, XMP `dc:creator` and
+ * `rights`, IPTC `By-line`), as a key before the address: who made the photo, published with it like
+ * a copyright notice, in a file about image metadata ({@link IMAGE_METADATA}), such as a test of a
+ * metadata reader expecting `ExifArtist: <address>`.
+ */
+const IMAGE_CREDIT = /(?:artist|creator|by-?line|copyright|rights|photographer)["']?[ \t]*[:=]/i;
+const IMAGE_METADATA = /\b(?:exif|xmp|iptc)/i;
+/**
  * `data.personal-data`: real-looking personal data (card numbers, IBANs, social security numbers,
  * personal e-mail addresses) in the selected files. Values are never printed: a finding names the
  * kind and the last characters, and its key holds 20 bits of a keyed hash of the value
@@ -26353,8 +26631,15 @@ const dataPersonalData = (0,types/* defineEvaluator */.D)({
             if (wanted.size === 0)
                 continue;
             const credits = creditsReader();
+            let imageMetadata;
+            const imageCredit = (line) => {
+                if (!IMAGE_CREDIT.test(line))
+                    return false;
+                imageMetadata ??= IMAGE_METADATA.test(text);
+                return imageMetadata;
+            };
             (0,shared/* forEachLine */.FF)(text, (line, lineNo) => {
-                const of = credits(line) ? withoutEmail : wanted;
+                const of = credits(line) || (line.includes('@') && imageCredit(line)) ? withoutEmail : wanted;
                 if (of.size === 0)
                     return;
                 for (const datum of detectPersonalData(line, of, domains)) {
@@ -26362,6 +26647,10 @@ const dataPersonalData = (0,types/* defineEvaluator */.D)({
                     found.push({ datum, line: lineNo, signing });
                 }
             });
+            if (found.length === 0)
+                continue;
+            // Read only where something was found: most files hold nothing to judge.
+            const madeUp = madeUpRecords(file, text);
             const shown = found.slice(0, options.maxPerFile);
             shown.forEach(({ datum, line, signing }, i) => {
                 const more = i === shown.length - 1 ? found.length - shown.length : 0;
@@ -26377,12 +26666,15 @@ const dataPersonalData = (0,types/* defineEvaluator */.D)({
                             : datum.commitIdentity
                                 ? `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where} as ` +
                                     `${COMMIT_IDENTITY_NOTE}${also}.`
-                                : `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where}: real-looking personal ` +
-                                    `data${also}.`,
+                                : madeUp
+                                    ? `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where} whose records look ` +
+                                        `made up (${madeUp}): real-looking personal data all the same, reported at low confidence${also}.`
+                                    : `${file} holds ${NOUNS[datum.kind]} (${datum.masked}) in ${options.where}: real-looking personal ` +
+                                        `data${also}.`,
                     location: { path: file, startLine: line, startColumn: datum.start + 1, endColumn: datum.end },
                     key: (0,values/* contextIdentity */.a7)('personal', datum.kind, datum.value),
                     ...(datum.joined ? { severity: 'low' } : {}),
-                    ...(signing || datum.commitIdentity ? { confidence: 'low' } : {}),
+                    ...(signing || datum.commitIdentity || madeUp ? { confidence: 'low' } : {}),
                 });
             });
         }
@@ -26393,13 +26685,13 @@ const dataPersonalData = (0,types/* defineEvaluator */.D)({
 // EXTERNAL MODULE: external "node:path/posix"
 var posix_ = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./lib/core/workspace/files.js
-var files = __nccwpck_require__(2042);
+var files = __nccwpck_require__(6423);
 // EXTERNAL MODULE: ./lib/core/evaluators/repo/deps-lockfile.js
-var deps_lockfile = __nccwpck_require__(6499);
+var deps_lockfile = __nccwpck_require__(6838);
 // EXTERNAL MODULE: ./lib/core/evaluators/repo/manifests.js
-var manifests = __nccwpck_require__(4513);
+var manifests = __nccwpck_require__(5212);
 // EXTERNAL MODULE: ./lib/core/workspace/yaml.js
-var workspace_yaml = __nccwpck_require__(2686);
+var workspace_yaml = __nccwpck_require__(2401);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/git-refs.js
 
 
@@ -26692,9 +26984,9 @@ function eachLine(text, visit) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/inventory.js + 6 modules
-var inventory = __nccwpck_require__(7951);
+var inventory = __nccwpck_require__(3787);
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/types.js
-var lockfiles_types = __nccwpck_require__(4637);
+var lockfiles_types = __nccwpck_require__(4512);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/git-branch.js
 
 
@@ -26967,9 +27259,9 @@ const fullName = (c) => (c.namespace ? `${c.namespace}/${c.name}` : c.name);
 const git_branch_normalise = (name) => name.toLowerCase().replace(/[-_.]+/g, '-');
 
 // EXTERNAL MODULE: ./lib/core/workspace/glob.js
-var workspace_glob = __nccwpck_require__(6643);
+var workspace_glob = __nccwpck_require__(1976);
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/spdx.js
-var spdx = __nccwpck_require__(9037);
+var spdx = __nccwpck_require__(1862);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/license.js
 
 
@@ -27081,15 +27373,15 @@ function lineOf(ws, file, anchor) {
 }
 
 // EXTERNAL MODULE: ./lib/core/location.js
-var core_location = __nccwpck_require__(6244);
+var core_location = __nccwpck_require__(4395);
 // EXTERNAL MODULE: ./lib/core/workspace/screens.js
-var screens = __nccwpck_require__(9752);
+var screens = __nccwpck_require__(7993);
 // EXTERNAL MODULE: ./lib/core/parsers/dockerfile.js + 1 modules
-var parsers_dockerfile = __nccwpck_require__(9024);
+var parsers_dockerfile = __nccwpck_require__(8071);
 // EXTERNAL MODULE: ./lib/core/parsers/dockerfile-words.js
-var dockerfile_words = __nccwpck_require__(4528);
+var dockerfile_words = __nccwpck_require__(8219);
 // EXTERNAL MODULE: ./lib/core/parsers/uses.js
-var parsers_uses = __nccwpck_require__(3850);
+var parsers_uses = __nccwpck_require__(5865);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/ecosystems.js
 
 
@@ -27389,7 +27681,7 @@ function dirOf(file) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/sbom.js
-var sbom = __nccwpck_require__(199);
+var sbom = __nccwpck_require__(1200);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/sbom-coverage.js
 
 
@@ -27664,15 +27956,15 @@ function onlyTooling(ws, file) {
 }
 
 // EXTERNAL MODULE: ./lib/core/confidence.js + 1 modules
-var confidence = __nccwpck_require__(3965);
+var confidence = __nccwpck_require__(9777);
 // EXTERNAL MODULE: ./lib/core/parsers/terraform-hcl.js
-var terraform_hcl = __nccwpck_require__(3666);
+var terraform_hcl = __nccwpck_require__(4384);
 // EXTERNAL MODULE: ./lib/core/parsers/terraform-syntax.js
-var terraform_syntax = __nccwpck_require__(9398);
+var terraform_syntax = __nccwpck_require__(4313);
 // EXTERNAL MODULE: ./lib/core/parsers/package-json.js
-var package_json = __nccwpck_require__(2343);
+var package_json = __nccwpck_require__(7068);
 // EXTERNAL MODULE: ./lib/core/parsers/shell-commands.js
-var shell_commands = __nccwpck_require__(3473);
+var shell_commands = __nccwpck_require__(2094);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/generic/shell-requests.js
 
 const CURL = {
@@ -29281,7 +29573,7 @@ function built_stages_record(value) {
 }
 
 // EXTERNAL MODULE: ./lib/core/parsers/devcontainer.js
-var devcontainer = __nccwpck_require__(3516);
+var devcontainer = __nccwpck_require__(9847);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/dev-environment.js
 
 
@@ -29728,11 +30020,11 @@ const OFFICIAL_IMAGE_PARENT = `${SOURCE}, rebuilds it whenever this parent is up
 const OFFICIAL_IMAGE_REBUILT = `${SOURCE} and rebuilds it whenever one of them is updated, so their fixes reach it without an update here`;
 
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/toml.js
-var toml = __nccwpck_require__(3534);
+var toml = __nccwpck_require__(9345);
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/update-config.js
-var update_config = __nccwpck_require__(1387);
+var update_config = __nccwpck_require__(1742);
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/update-workflows.js
-var update_workflows = __nccwpck_require__(5519);
+var update_workflows = __nccwpck_require__(8980);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/updatecli.js
 
 
@@ -30586,9 +30878,9 @@ function qualified(finding, reason, grade) {
 }
 
 // EXTERNAL MODULE: ./lib/core/workspace/lines.js
-var lines = __nccwpck_require__(6774);
+var lines = __nccwpck_require__(1211);
 // EXTERNAL MODULE: ./lib/core/github-api.js
-var github_api = __nccwpck_require__(6813);
+var github_api = __nccwpck_require__(4782);
 ;// CONCATENATED MODULE: ./lib/core/parsers/mergify.js
 /**
  * Mergify (a GitHub App that merges pull requests through its merge queue): whether its configuration
@@ -31280,11 +31572,11 @@ function exposedPort(word, forbidden) {
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./lib/core/workspace/focus.js
-var workspace_focus = __nccwpck_require__(6981);
+var workspace_focus = __nccwpck_require__(3520);
 // EXTERNAL MODULE: ./lib/core/fix/edits.js
-var fix_edits = __nccwpck_require__(9938);
+var fix_edits = __nccwpck_require__(4931);
 // EXTERNAL MODULE: ./lib/core/vendored.js + 1 modules
-var vendored = __nccwpck_require__(7680);
+var vendored = __nccwpck_require__(4919);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/fix-user.js
 
 
@@ -33001,7 +33293,7 @@ function dropsToUser(options) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/dockerfile/secret-env.js
-var secret_env = __nccwpck_require__(7911);
+var secret_env = __nccwpck_require__(9104);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/evidence/document.js
 
 
@@ -33109,7 +33401,7 @@ const evidenceDocument = (0,types/* defineEvaluator */.D)({
 });
 
 // EXTERNAL MODULE: ./lib/core/types.js
-var core_types = __nccwpck_require__(2458);
+var core_types = __nccwpck_require__(2135);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/generic/request-grading.js
 
 /** JSON Schema of a pattern's `request` option (see {@link RequestGrading}). */
@@ -33751,7 +34043,7 @@ const fileAbsent = (0,types/* defineEvaluator */.D)({
 });
 
 // EXTERNAL MODULE: ./lib/core/validate.js
-var validate = __nccwpck_require__(4305);
+var validate = __nccwpck_require__(6958);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/generic/structured-schema.js
 
 
@@ -34064,8 +34356,8 @@ function message(r, branch, o) {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(4006);
+// EXTERNAL MODULE: ../../main/node_modules/picomatch/index.js
+var picomatch = __nccwpck_require__(636);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/github/environment-reviewers.js
 /**
  * `github.environment-reviewers`: deployment environments that look like production require a
@@ -34276,7 +34568,7 @@ const k8sCapabilities = (0,types/* defineEvaluator */.D)({
     // 2: the key holds the object's namespace.
     // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
     // 3: also the pod specs of other kinds (a Knative Service, a Tekton Task, an Argo Workflows template).
-    revision: 4,
+    revision: 5,
     summary: 'Kubernetes containers that add listed Linux capabilities (forbiddenAdd), or (requireDropAll) do not drop ALL.',
     schema: {
         type: 'object',
@@ -34356,7 +34648,7 @@ const k8sCapabilities = (0,types/* defineEvaluator */.D)({
 });
 
 // EXTERNAL MODULE: ./lib/core/evaluators/k8s/env-secret-literal.js
-var env_secret_literal = __nccwpck_require__(9021);
+var env_secret_literal = __nccwpck_require__(9540);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/host-namespaces.js
 
 
@@ -34388,7 +34680,7 @@ const k8sHostNamespaces = (0,types/* defineEvaluator */.D)({
     // 2: the key holds the object's namespace.
     // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
     // 3: also the pod specs of other kinds (a Knative Service, a JobSet, a Pod in a Crossplane Object).
-    revision: 4,
+    revision: 5,
     summary: 'Kubernetes pod specs that set hostNetwork, hostPID or hostIPC to true.',
     schema: {
         type: 'object',
@@ -34515,7 +34807,7 @@ const k8sHostPath = (0,types/* defineEvaluator */.D)({
     // 2: the key holds the object's namespace.
     // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
     // 3: also the pod specs of other kinds (a Knative Service, a JobSet, a Pod in a Crossplane Object).
-    revision: 4,
+    revision: 5,
     summary: 'Kubernetes pod specs that mount a hostPath volume.',
     schema: {
         type: 'object',
@@ -34594,7 +34886,7 @@ const k8sHostPort = (0,types/* defineEvaluator */.D)({
     // 2: the key holds the object's namespace.
     // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
     // 3: also the pod specs of other kinds (a Knative Service, a Tekton Task, an Argo Workflows template).
-    revision: 4,
+    revision: 5,
     summary: 'Kubernetes containers that publish a port on the node (ports[].hostPort).',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
@@ -34623,9 +34915,9 @@ const k8sHostPort = (0,types/* defineEvaluator */.D)({
 });
 
 // EXTERNAL MODULE: ./lib/core/parsers/k8s-files.js
-var k8s_files = __nccwpck_require__(2870);
+var k8s_files = __nccwpck_require__(8063);
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/update-commands.js + 1 modules
-var update_commands = __nccwpck_require__(6212);
+var update_commands = __nccwpck_require__(5702);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/kustomize-edits.js
 
 
@@ -34756,7 +35048,7 @@ const k8sImageTag = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.image-tag',
     // 2: the key holds the object's namespace.
     // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
-    revision: 4,
+    revision: 5,
     summary: 'Kubernetes container images with no tag or one that names no version ("latest", "stable"), and no digest, as ' +
         'written or as the `images:` of the kustomizations that build the manifest set them (not the images a ' +
         'build tool substitutes at deploy time: Skaffold build artifacts, `ko://` references, and ' +
@@ -35604,7 +35896,7 @@ const k8sPrivilegeEscalation = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.privilege-escalation',
     // 2: the key holds the object's namespace.
     // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
-    revision: 4,
+    revision: 5,
     summary: 'Kubernetes containers that do not set securityContext.allowPrivilegeEscalation: false.',
     fix: 'sets allowPrivilegeEscalation: false in the container securityContext (created when missing)',
     schema: k8s_shared/* NO_OPTIONS */.lz,
@@ -35654,7 +35946,7 @@ const k8sPrivileged = (0,types/* defineEvaluator */.D)({
     // 2: the key holds the object's namespace.
     // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
     // 3: also the pod specs of other kinds (a Knative Service, a Tekton Task, an Argo Workflows template).
-    revision: 4,
+    revision: 5,
     summary: 'Kubernetes containers (including init and ephemeral containers) that run privileged.',
     schema: k8s_shared/* NO_OPTIONS */.lz,
     evaluate({ workspace }) {
@@ -35671,6 +35963,7 @@ const k8sPrivileged = (0,types/* defineEvaluator */.D)({
 });
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/rbac.js
+
 
 
 
@@ -35757,6 +36050,24 @@ function grantKey(rule) {
     return [list(rule.apiGroups), list(rule.resources), list(rule.verbs)].join(' ');
 }
 /**
+ * Namespaces whose service accounts run the cluster's own controllers and add-ons: every permission
+ * there reaches their tokens, and through them the cluster.
+ */
+const SYSTEM_NAMESPACES = new Set(['kube-system']);
+/**
+ * Whether a binding grants cluster-admin within one namespace only: a RoleBinding, outside the system
+ * namespaces, neither its own nor one a kustomization that builds it gives it. Every permission in
+ * one namespace is what a Role with `*` verbs and resources grants, which the wildcard audit reports
+ * at medium; a RoleBinding without a namespace lands in the one it is applied to (kubectl's
+ * context), no less confined. The kustomizations are read only for such a binding.
+ */
+function confinedToNamespace(workspace, object) {
+    if (object.kind !== 'RoleBinding')
+        return false;
+    const namespaces = [object.namespace, ...(0,k8s_files/* kustomizeNamespaces */.aA)(workspace, object.path)];
+    return !namespaces.some((ns) => ns !== undefined && SYSTEM_NAMESPACES.has(ns));
+}
+/**
  * `k8s.rbac`: role-based access control that grants more than it names. `wildcard`: a Role or
  * ClusterRole rule over Kubernetes' own API groups with `*` in its verbs or resources, or a `*` resource
  * with a subresource (every action, or every kind of object, including ones added later, such as Secrets); `cluster-admin`: a RoleBinding or ClusterRoleBinding
@@ -35766,7 +36077,7 @@ const k8sRbac = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.rbac',
     // 2: the key holds the object's namespace, a binding's subjects and a rule's groups, resources and verbs.
     // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
-    revision: 4,
+    revision: 5,
     summary: 'Kubernetes RBAC rules with * verbs or resources (wildcard), or bindings to cluster-admin.',
     schema: {
         type: 'object',
@@ -35806,7 +36117,11 @@ const k8sRbac = (0,types/* defineEvaluator */.D)({
                         'role that lists only the verbs and resources named users and service accounts need.'
                     : `${(0,k8s/* describeObject */.v8)(object)} grants the cluster-admin role: ${scope}. Bind a role that lists only ` +
                         'the verbs and resources its subjects need.', ['cluster-admin', ...subjectKeys(object.node.value.subjects)]);
-                findings.push(anyone.length > 0 ? { ...finding, severity: 'critical' } : finding);
+                findings.push(anyone.length > 0
+                    ? { ...finding, severity: 'critical' }
+                    : confinedToNamespace(workspace, object)
+                        ? { ...finding, severity: 'medium' }
+                        : finding);
                 continue;
             }
             if (object.kind !== 'Role' && object.kind !== 'ClusterRole')
@@ -35856,7 +36171,7 @@ const k8sReadOnlyRootFs = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.read-only-root-fs',
     // 2: the key holds the object's namespace.
     // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
-    revision: 4,
+    revision: 5,
     summary: 'Kubernetes containers that do not set securityContext.readOnlyRootFilesystem: true.',
     schema: k8s_shared/* NO_OPTIONS */.lz,
     evaluate({ workspace }) {
@@ -35900,7 +36215,7 @@ const k8sResourceLimits = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.resource-limits',
     // 2: the key holds the object's namespace.
     // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
-    revision: 4,
+    revision: 5,
     summary: 'Kubernetes containers without resources.limits for the configured resources (CPU and memory).',
     schema: {
         type: 'object',
@@ -35974,7 +36289,7 @@ const k8sRunAsRoot = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.run-as-root',
     // 2: the key holds the object's namespace.
     // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
-    revision: 4,
+    revision: 5,
     summary: 'Kubernetes containers that run as UID 0, or set neither runAsNonRoot: true nor a non-zero runAsUser ' +
         '(container or pod securityContext).',
     schema: k8s_shared/* NO_OPTIONS */.lz,
@@ -36106,7 +36421,7 @@ const k8sSeccomp = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.seccomp',
     // 2: the key holds the object's namespace.
     // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
-    revision: 4,
+    revision: 5,
     summary: 'Kubernetes containers whose seccomp profile is Unconfined or not set (container, pod, or legacy annotation).',
     schema: k8s_shared/* NO_OPTIONS */.lz,
     evaluate({ workspace }) {
@@ -36208,7 +36523,7 @@ const k8sSingleReplica = (0,types/* defineEvaluator */.D)({
     kind: 'k8s.single-replica',
     // 2: the key holds the object's namespace.
     // 3: objects as kustomizations build them are judged too; base results stored before would miss them.
-    revision: 4,
+    revision: 5,
     summary: 'Kubernetes Deployments and StatefulSets behind a Service that run a single pod and no autoscaler targets.',
     schema: k8s_shared/* NO_OPTIONS */.lz,
     evaluate({ workspace }) {
@@ -36444,7 +36759,7 @@ function sameUnit(a, b) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/policy/policy.js + 1 modules
-var policy = __nccwpck_require__(4918);
+var policy = __nccwpck_require__(9034);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/repo/magic.js
 /**
  * Recognises executable formats from a file's first bytes (the workspace's 8,000-byte binary sniff).
@@ -37339,6 +37654,23 @@ function rustModule(ws, dir, files) {
     ];
     return candidates.some((f) => ws.has(f) && declares.test(ws.text(f) ?? ''));
 }
+/**
+ * Whether a `vendor/` folder is where a Laravel app overrides the views or translations of the
+ * packages it uses: `resources/views/vendor/<package>/` (`php artisan vendor:publish` copies a
+ * package's templates there once, for the app to change; Laravel then prefers them to the package's
+ * own) and `resources/lang/vendor/` or `lang/vendor/`. They are the app's templates, which its owners
+ * review as any other, not code updated from elsewhere. The app shows itself by `artisan` at the root
+ * the folder is under, and the folder holds nothing but Blade templates (views) or translation files
+ * (lang): the assets a package publishes to `public/vendor/` are its own code, and stay vendored.
+ */
+function laravelOverrides(ws, dir, files) {
+    const m = /^(.*?)(?:resources\/views|(?:resources\/)?lang)\/vendor$/.exec(dir);
+    if (!m || !ws.has(`${m[1]}artisan`))
+        return false;
+    const views = dir.endsWith('views/vendor');
+    const under = `${dir}/`;
+    return files.every((f) => !f.startsWith(under) || (views ? /\.blade\.php$/.test(f) : /\.(?:php|json)$/.test(f)));
+}
 /** The outermost directory with one of the names, for each file under one (node_modules aside). */
 function vendoredDirectories(ws, names) {
     const wanted = new Set(names);
@@ -37368,7 +37700,7 @@ function vendoredDirectories(ws, names) {
         if (!roots.has(dir))
             roots.set(dir, { dir, sample: file });
     }
-    return [...roots.values()].filter((root) => !rustModule(ws, root.dir, files));
+    return [...roots.values()].filter((root) => !rustModule(ws, root.dir, files) && !laravelOverrides(ws, root.dir, files));
 }
 /** `path = ...` entries of .gitmodules: submodules are listed there, not in the file index. */
 function submodules(ws) {
@@ -37407,11 +37739,11 @@ function ownerRules(text) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/detectors.js + 10 modules
-var detectors = __nccwpck_require__(9098);
+var detectors = __nccwpck_require__(1048);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/source.js + 3 modules
-var source = __nccwpck_require__(9579);
+var source = __nccwpck_require__(240);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/types.js
-var secrets_types = __nccwpck_require__(3717);
+var secrets_types = __nccwpck_require__(7310);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/evaluator.js
 
 
@@ -37654,11 +37986,11 @@ function leaks(text, value) {
 }
 
 // EXTERNAL MODULE: ./lib/core/parsers/terraform.js + 2 modules
-var terraform = __nccwpck_require__(3011);
+var terraform = __nccwpck_require__(8257);
 // EXTERNAL MODULE: ./lib/core/parsers/terraform-values.js
-var terraform_values = __nccwpck_require__(3503);
+var terraform_values = __nccwpck_require__(8116);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow-deploys.js
-var workflow_deploys = __nccwpck_require__(8362);
+var workflow_deploys = __nccwpck_require__(6349);
 ;// CONCATENATED MODULE: ./lib/core/parsers/terraform-modules.js
 
 
@@ -38055,7 +38387,7 @@ function onEmulator(endpoint, finding) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/terraform/shared.js
-var terraform_shared = __nccwpck_require__(8216);
+var terraform_shared = __nccwpck_require__(1385);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/attribute.js
 
 
@@ -38442,235 +38774,8 @@ function grantedWrites(grant, writes) {
     });
 }
 
-;// CONCATENATED MODULE: ./lib/core/parsers/terraform-instances.js
-/**
- * The instances Terraform makes of a resource written over a literal collection: `for_each`, `count`
- * and `dynamic` blocks, each instance's body with the iteration's values written in. Only the few
- * expressions that index a literal collection are evaluated (see `evaluate`); anything computed is
- * left as written, so a rule reads it as unknown rather than as some guessed value.
- */
-
-/** Instances of a resource or dynamic block judged at most (a literal collection is short). */
-const MAX_INSTANCES = 64;
-/**
- * A resource once per instance Terraform makes of it, with what `for_each`/`count` and the
- * `dynamic` ingress blocks give each instance written in (`each.value`, `tonumber(each.value)`,
- * `var.ports[count.index]`, `ingress.value.port`): a security group whose rules are written over a
- * literal list, a local or a variable's default is judged rule by rule. A collection that cannot be
- * read leaves the resource as written (its ports are then unknown, and said so).
- */
-function resourceInstances(r, resolver) {
-    const body = r.block.body;
-    const forEach = (0,terraform/* attribute */.lt)(body, 'for_each');
-    const count = (0,terraform/* attribute */.lt)(body, 'count');
-    const dynamic = body.blocks.some((b) => b.type === 'dynamic');
-    if (!forEach && !count && !dynamic)
-        return [r];
-    const ref = (reference) => {
-        const v = resolver(r.file, { kind: 'expression', span: r.block.typeSpan, text: reference });
-        return v.kind === 'expression' || v.kind === 'template' ? undefined : v;
-    };
-    const at = (values) => ({ values: new Map(values), ref });
-    let scopes = [at([])];
-    const items = forEach ? collection(forEach.value, at([])) : undefined;
-    if (items)
-        scopes = items.map(([key, value]) => at([
-            ['each.key', key],
-            ['each.value', value],
-        ]));
-    else if (count) {
-        const n = countOf(count.value, at([]));
-        if (n !== undefined)
-            scopes = Array.from({ length: n }, (_, i) => at([['count.index', numberValue(i, count.value)]]));
-    }
-    return scopes.map((scope) => ({ ...r, block: { ...r.block, body: instantiate(body, scope) } }));
-}
-/** A body with the iteration's values written in, each `dynamic` block expanded into its instances. */
-function instantiate(body, scope) {
-    const blocks = body.blocks.flatMap((b) => {
-        if (b.type !== 'dynamic' || !b.labels[0])
-            return [{ ...b, body: instantiate(b.body, scope) }];
-        const content = b.body.blocks.find((c) => c.type === 'content');
-        const forEach = (0,terraform/* attribute */.lt)(b.body, 'for_each');
-        const items = forEach ? collection(substitute(forEach.value, scope), scope) : undefined;
-        if (!content || !items)
-            return [{ ...b, body: instantiate(b.body, scope) }];
-        const iterator = (0,terraform/* attribute */.lt)(b.body, 'iterator')?.value.text.trim().replace(/^"|"$/g, '') || b.labels[0];
-        return items.map(([key, value]) => {
-            const values = new Map(scope.values).set(`${iterator}.key`, key).set(`${iterator}.value`, value);
-            const inner = { values, ref: scope.ref };
-            return { ...content, type: b.labels[0], body: instantiate(content.body, inner) };
-        });
-    });
-    return {
-        attributes: body.attributes.map((a) => ({ ...a, value: substitute(a.value, scope) })),
-        blocks,
-    };
-}
-/** A value with the iteration's references evaluated (kept as written when they cannot be). */
-function substitute(value, scope) {
-    if (value.kind === 'tuple')
-        return { ...value, items: value.items.map((i) => substitute(i, scope)) };
-    if (scope.values.size === 0 || (value.kind !== 'expression' && value.kind !== 'template'))
-        return value;
-    const v = evaluate(value.text, scope, value);
-    return v ? relocated(v, value) : value;
-}
-/** An evaluated value at the place of the expression it came from. */
-function relocated(v, at) {
-    const text = `${at.text.trim()} (${v.text.trim()})`;
-    if (v.kind === 'tuple')
-        return { ...v, span: at.span, text, items: v.items.map((i) => relocated(i, at)) };
-    return { ...v, span: at.span, text };
-}
-/** The elements of a literal list, set or map (`toset([...])` too), as key and value; undefined when computed. */
-function collection(value, scope) {
-    const v = value.kind === 'expression' || value.kind === 'template' ? evaluate(value.text, scope, value) : value;
-    if (v?.kind === 'tuple') {
-        const set = value.kind === 'expression' && /^\s*toset\s*\(/.test(value.text);
-        return v.items.slice(0, MAX_INSTANCES).map((item, i) => [set ? item : numberValue(i, item), item]);
-    }
-    if (v?.kind === 'object') {
-        return v.entries
-            .slice(0, MAX_INSTANCES)
-            .flatMap((e) => e.key === undefined
-            ? []
-            : [[{ kind: 'string', value: e.key, span: e.keySpan, text: JSON.stringify(e.key) }, e.value]]);
-    }
-    return undefined;
-}
-/** `count = 2`, `count = length(<literal collection>)`; undefined when computed. */
-function countOf(value, scope) {
-    if (value.kind === 'number')
-        return Math.min(Math.max(0, Math.floor(value.value)), MAX_INSTANCES);
-    const m = value.kind === 'expression' ? /^\s*length\s*\(([\s\S]*)\)\s*$/.exec(value.text) : null;
-    const items = m
-        ? collection({ kind: 'expression', span: value.span, text: m[1].trim() }, scope)
-        : undefined;
-    return items?.length;
-}
-const numberValue = (n, at) => ({
-    kind: 'number',
-    value: n,
-    span: at.span,
-    text: String(n),
-});
-/**
- * Evaluates the few expressions that index a literal collection by an iteration's values:
- * references (`each.value`, `ingress.value.port`, `count.index`), indexing (`[...]`, `.name`),
- * `tonumber`/`tostring`/`toset`/`tolist`, literal lists, strings and numbers, and `"${...}"`.
- * `local.`/`var.` references were resolved before; undefined for anything else.
- */
-function evaluate(text, scope, at, depth = 0) {
-    if (depth > 8)
-        return undefined;
-    const t = text.trim();
-    const again = (inner) => evaluate(inner, scope, at, depth + 1);
-    const template = /^"\$\{([^{}]*)\}"$/.exec(t);
-    if (template)
-        return again(template[1]);
-    if (/^-?\d+$/.test(t))
-        return numberValue(Number(t), at);
-    const quoted = /^"([^"\\$]*)"$/.exec(t);
-    if (quoted)
-        return { kind: 'string', value: quoted[1], span: at.span, text: t };
-    const call = /^(tonumber|tostring|toset|tolist)\s*\(([\s\S]*)\)$/.exec(t);
-    if (call) {
-        const v = again(call[2]);
-        if (!v)
-            return undefined;
-        if (call[1] === 'tonumber') {
-            const n = v.kind === 'number'
-                ? v.value
-                : v.kind === 'string' && /^\d+$/.test(v.value)
-                    ? Number(v.value)
-                    : undefined;
-            return n === undefined ? undefined : numberValue(n, at);
-        }
-        if (call[1] === 'tostring')
-            return v.kind === 'number' || v.kind === 'string'
-                ? { kind: 'string', value: String(v.value), span: at.span, text: t }
-                : undefined;
-        return v.kind === 'tuple' ? v : undefined;
-    }
-    if (t.startsWith('[') && t.endsWith(']')) {
-        const items = topLevel(t.slice(1, -1)).map(again);
-        return items.every((i) => i !== undefined)
-            ? { kind: 'tuple', items: items, span: at.span, text: t }
-            : undefined;
-    }
-    // A reference and its accessors: `each.value.port`, `ingress.value["cidr"]`, `[22, 3389][count.index]`.
-    const root = /^(?:(?:var|local)\.[A-Za-z_][\w-]*|[A-Za-z_][\w-]*\.(?:key|value|index))/.exec(t);
-    const name = root?.[0];
-    let v = name === undefined ? undefined : /^(?:var|local)\./.test(name) ? scope.ref(name) : scope.values.get(name);
-    let rest = name === undefined ? '' : t.slice(name.length);
-    while (v && rest.length > 0) {
-        const dot = /^\.([A-Za-z_][\w-]*|\d+)/.exec(rest);
-        let key;
-        if (dot) {
-            key = /^\d+$/.test(dot[1])
-                ? numberValue(Number(dot[1]), at)
-                : { kind: 'string', value: dot[1], span: at.span, text: dot[1] };
-            rest = rest.slice(dot[0].length);
-        }
-        else if (rest.startsWith('[')) {
-            const close = matching(rest);
-            if (close < 0)
-                return undefined;
-            key = again(rest.slice(1, close));
-            rest = rest.slice(close + 1);
-        }
-        else
-            return undefined;
-        v = key ? member(v, key) : undefined;
-    }
-    return v;
-}
-/** An element of a list (by number) or an object (by key). */
-function member(v, key) {
-    if (v.kind === 'tuple' && key.kind === 'number')
-        return v.items[key.value];
-    if (v.kind === 'object' && (key.kind === 'string' || key.kind === 'number'))
-        return v.entries.find((e) => e.key === String(key.value))?.value;
-    return undefined;
-}
-/** The index of the bracket that closes the one `text` starts with; -1 when there is none. */
-function matching(text) {
-    let depth = 0;
-    for (let i = 0; i < text.length; i++) {
-        if (text[i] === '[' || text[i] === '(')
-            depth += 1;
-        else if ((text[i] === ']' || text[i] === ')') && --depth === 0)
-            return i;
-    }
-    return -1;
-}
-/** A list's items: its text split at the commas outside brackets and strings. */
-function topLevel(text) {
-    const out = [];
-    let depth = 0;
-    let quoted = false;
-    let from = 0;
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (c === '"' && text[i - 1] !== '\\')
-            quoted = !quoted;
-        else if (quoted)
-            continue;
-        else if (c === '[' || c === '(' || c === '{')
-            depth += 1;
-        else if (c === ']' || c === ')' || c === '}')
-            depth -= 1;
-        else if (c === ',' && depth === 0) {
-            out.push(text.slice(from, i));
-            from = i + 1;
-        }
-    }
-    if (text.slice(from).trim() !== '')
-        out.push(text.slice(from));
-    return out.filter((i) => i.trim() !== '');
-}
-
+// EXTERNAL MODULE: ./lib/core/parsers/terraform-instances.js
+var terraform_instances = __nccwpck_require__(4236);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/networks.js
 /**
  * Which firewall sources and destinations are the whole internet: a prefix of length 0 (or Azure's
@@ -38800,7 +38905,7 @@ const terraformOpenEgress = (0,types/* defineEvaluator */.D)({
             const resource = { ...declared, block: { ...declared.block, body } };
             if (guardsDataService(resource))
                 return [];
-            return resourceInstances(resource, resolver)
+            return (0,terraform_instances/* resourceInstances */.Vx)(resource, resolver)
                 .flatMap((instance) => openRules(instance))
                 .flatMap((destinations) => worldSources(destinations, resource.type.startsWith('azurerm_')))
                 .map((dest) => onEmulator(emulated(declared), (0,terraform_shared/* atInputDefault */.XZ)({
@@ -39098,7 +39203,7 @@ const terraformOpenIngress = (0,types/* defineEvaluator */.D)({
             // Sources and ports given by a local or a variable's default are judged as if written here.
             const body = (0,terraform_values/* resolveBody */.bq)(resolver, declared.file, declared.block.body);
             const resource = { ...declared, block: { ...declared.block, body } };
-            for (const rule of resourceInstances(resource, resolver).flatMap(ingressRules)) {
+            for (const rule of (0,terraform_instances/* resourceInstances */.Vx)(resource, resolver).flatMap(ingressRules)) {
                 const azure = resource.type.startsWith('azurerm_');
                 const world = worldSources(rule.sources, azure);
                 if (world.length === 0)
@@ -39282,7 +39387,7 @@ function describePorts(ports, exposed) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/terraform/provider-credentials.js
-var provider_credentials = __nccwpck_require__(3315);
+var provider_credentials = __nccwpck_require__(1550);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/s3-encryption.js
 
 
@@ -39359,19 +39464,19 @@ function covered(coverage, sse, resolve) {
 }
 
 // EXTERNAL MODULE: ./lib/core/parsers/workflow.js
-var parsers_workflow = __nccwpck_require__(8539);
+var parsers_workflow = __nccwpck_require__(1692);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow-expressions.js + 1 modules
-var workflow_expressions = __nccwpck_require__(2155);
+var workflow_expressions = __nccwpck_require__(8312);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/callers.js
-var workflow_callers = __nccwpck_require__(414);
+var workflow_callers = __nccwpck_require__(5191);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/commands.js
-var workflow_commands = __nccwpck_require__(6750);
+var workflow_commands = __nccwpck_require__(493);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/pr-evidence-follow.js
-var pr_evidence_follow = __nccwpck_require__(6638);
+var pr_evidence_follow = __nccwpck_require__(7377);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/script-memo.js
-var script_memo = __nccwpck_require__(3730);
+var script_memo = __nccwpck_require__(7067);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/shared.js
-var workflow_shared = __nccwpck_require__(5529);
+var workflow_shared = __nccwpck_require__(6082);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/fix-checkout.js
 
 
@@ -39676,7 +39781,7 @@ function pushesWithCredentials(step) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/publishing.js
-var workflow_publishing = __nccwpck_require__(3925);
+var workflow_publishing = __nccwpck_require__(7698);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/adhoc-packages.js
 
 
@@ -39745,7 +39850,7 @@ const workflowAdhocPackages = (0,types/* defineEvaluator */.D)({
         // The Makefiles (and the files they include) whose targets a job runs, for whether they publish.
         ...pr_evidence_follow/* MAKEFILE_GLOBS */.Jq,
     ],
-    affectedBy: workflow_callers/* everyWorkflow */.$9,
+    affectedBy: workflow_callers/* linkedWorkflows */.Gf,
     summary: 'Packages installed by name in scripts (npm -g, pip, gem, cargo, go install), outside a lockfile, and tool releases setup actions take unpinned.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace, repository }) {
@@ -40153,7 +40258,7 @@ function adhoc(command) {
             // `cargo binstall` fetches a release binary of the crate crates.io names, newest by default.
             if ((sub !== 'install' && sub !== 'binstall') || words.some((w) => /^--path(=|$)/.test(w.text)))
                 return undefined;
-            return result(`cargo ${sub}`, args(), (s) => /@\d/.test(s) || chosenVersion(versionAfter(s, '@')) || versionFlag(words));
+            return result(`cargo ${sub}`, args(), (s) => /@\d/.test(s) || chosenVersion(versionAfter(s, '@')) || versionFlag(words) || gitRevision(words));
         case 'go':
             // `go install pkg@v1.2.3` is checked against the checksum database: only @latest and branches
             // float. `go run pkg@version` builds and runs the module's newest release the same way; `go run`
@@ -40413,6 +40518,23 @@ function vcsBranch(spec) {
 function vcsName(word) {
     return VCS_REQUIREMENT.exec(word.text)?.[1] ?? word.text;
 }
+/**
+ * `cargo install --git <url> --rev <commit>` (or `--tag <tag>`): the crate is built from that commit
+ * or tag of the repository, as fixed as a version from the registry (its dependencies are still
+ * resolved afresh without `--locked`); `--branch`, or `--git` alone, follows a branch.
+ */
+function gitRevision(words) {
+    const value = (flag) => {
+        const i = words.findIndex((w) => w.text === flag || w.text.startsWith(`${flag}=`));
+        if (i < 0)
+            return undefined;
+        const w = words[i].text;
+        return w === flag ? words[i + 1]?.text : w.slice(flag.length + 1);
+    };
+    const rev = value('--rev');
+    const tag = value('--tag');
+    return (rev !== undefined && /^[0-9a-f]{7,40}$/i.test(rev)) || (tag !== undefined && tag !== '');
+}
 function versionFlag(words) {
     return words.some((w) => /^(?:-v|--version)(=|$)/.test(w.text));
 }
@@ -40511,7 +40633,7 @@ const workflowAnonymousDefinition = (0,types/* defineEvaluator */.D)({
 });
 
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/action-api.js
-var action_api = __nccwpck_require__(4351);
+var action_api = __nccwpck_require__(6440);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/action-refs.js
 
 
@@ -40661,7 +40783,7 @@ const workflowArchivedUses = (0,types/* defineEvaluator */.D)({
 });
 
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/event-guards.js
-var event_guards = __nccwpck_require__(437);
+var event_guards = __nccwpck_require__(2770);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/activity.js
 
 
@@ -40847,7 +40969,7 @@ function repeatsPerPullRequest(trigger) {
 }
 
 // EXTERNAL MODULE: ./lib/core/parsers/expression.js + 29 modules
-var expression = __nccwpck_require__(8870);
+var expression = __nccwpck_require__(8438);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/condition-parts.js
 
 
@@ -41163,9 +41285,9 @@ function headRepository(node, positive) {
 }
 
 // EXTERNAL MODULE: ./lib/core/parsers/workflow-conditions.js
-var workflow_conditions = __nccwpck_require__(8110);
+var workflow_conditions = __nccwpck_require__(2127);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/conditions.js
-var conditions = __nccwpck_require__(9730);
+var conditions = __nccwpck_require__(8025);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/dataflow-scopes.js
 
 /** Where the values behind `env`, `inputs` and `matrix` references are declared (used by dataflow.ts). */
@@ -41286,7 +41408,11 @@ const workflowCachePoisoning = (0,types/* defineEvaluator */.D)({
     schema: { type: 'object', additionalProperties: false, properties: {} },
     // Every workflow's triggers, for whether any run writes the default branch's cache.
     readsOtherFiles: parsers_workflow/* WORKFLOW_GLOBS */.iK,
-    affectedBy: workflow_callers/* everyWorkflow */.$9,
+    // That is all it reads from another workflow: a change that leaves some run on the default branch
+    // on both trees, or none on either, judges every file it does not touch alike on both.
+    affectedBy: (changed, head, base) => (defaultBranchRun(head) === undefined) === (defaultBranchRun(base) === undefined)
+        ? []
+        : (0,workflow_callers/* everyWorkflow */.$9)(changed, head, base),
     evaluate({ workspace }) {
         const findings = [];
         // Read (every workflow's triggers) only when a release run restores a cache.
@@ -42432,7 +42558,7 @@ const workflowCheckoutCredentials = (0,types/* defineEvaluator */.D)({
     // A local composite action that a later step runs may push with the persisted credentials; the
     // workflows a workflow_run trigger names tell whether outsiders can cause a run.
     readsOtherFiles: [...parsers_workflow/* ACTION_GLOBS */.Hy, ...parsers_workflow/* WORKFLOW_GLOBS */.iK],
-    affectedBy: workflow_callers/* everyWorkflow */.$9,
+    affectedBy: workflow_callers/* linkedWorkflows */.Gf,
     fix: 'adds persist-credentials: false to the checkout, unless a later step of the job pushes or fetches with git',
     summary: 'actions/checkout keeping the token on disk (no persist-credentials: false), graded by uploads, write scopes and privileged triggers.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
@@ -43130,9 +43256,9 @@ function concurrency_limits_tagsOnly(config) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/container-credentials.js
-var container_credentials = __nccwpck_require__(1930);
+var container_credentials = __nccwpck_require__(459);
 // EXTERNAL MODULE: ./lib/core/parsers/shell.js
-var parsers_shell = __nccwpck_require__(5582);
+var parsers_shell = __nccwpck_require__(9071);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/head-lookup.js
 
 
@@ -43347,7 +43473,7 @@ function jsonOf(node, depth) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/shell.js
-var shell = __nccwpck_require__(1248);
+var shell = __nccwpck_require__(6841);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/dataflow.js
 
 
@@ -43392,49 +43518,53 @@ function isGithubScript(ref) {
     return `${ref.owner}/${ref.repo}`.toLowerCase() === 'actions/github-script';
 }
 /**
- * Whether a github-script step sets the output `name` (lower case) to a pull request's head: the
- * value given to `core.setOutput('<name>', ...)` names a head's commit or branch (`head.sha`,
- * `head.ref`, `headRefOid`, ...), as a script that looks the pull request up through the API and
- * hands its head to a later checkout does. Only the call's own argument is read, not variables it
- * was assigned from.
+ * Whether a github-script step sets the output `name` (lower case), or with `env` the environment
+ * variable `name` (`core.exportVariable`), to a pull request's head: the value names a head's commit
+ * or branch (`head.sha`, `head.ref`, `headRefOid`, ...), as a script that looks the pull request up
+ * through the API and hands its head to a later checkout does. For `result`, a `return <value>` at
+ * the script's top level is the value. Read from the call's own argument or the one variable it names.
  */
-function scriptSetsHead(step, name) {
+function scriptSetsHead(step, name, target = 'output') {
     const script = withInput(step, 'script');
     if (typeof script !== 'string')
         return false;
-    for (const m of script.matchAll(SET_OUTPUT)) {
-        if (m[2].toLowerCase() === name && HEAD_VALUE.test(m[3]))
-            return true;
-    }
-    return false;
+    return scriptValues(script, name, target).some((v) => HEAD_VALUE.test(v));
 }
 /**
- * What a github-script step sets its output `name` (lower case) to, when that is text of the event
- * an outsider chose: `core.setOutput('<name>', <value>)`, or for `result` a `return <value>` at the
- * script's top level, whose value reads `context.payload.<path>` of a source (the pull request's
- * title, a comment's body, ...) directly or through one variable assigned on its own line
- * (`const t = context.payload.issue.title`), with or without a literal fallback (`t || '-'`).
- * Undefined when it is not, or cannot be told.
+ * The texts a github-script gives to `core.setOutput('<name>', ...)` (or, for `env`, to
+ * `core.exportVariable('<name>', ...)`), and for the output `result` its top-level `return <value>`s;
+ * a value that is a variable assigned on its own line (`const t = ...`), with or without a literal
+ * fallback (`t || '-'`), is read as what it was assigned.
  */
-function scriptSetsText(step, name, classify) {
-    const script = withInput(step, 'script');
-    if (typeof script !== 'string')
-        return undefined;
+function scriptValues(script, name, target) {
     const values = [];
-    for (const m of script.matchAll(SET_OUTPUT))
+    for (const m of script.matchAll(target === 'env' ? EXPORT_VARIABLE : SET_OUTPUT))
         if (m[2].toLowerCase() === name)
             values.push(m[3]);
-    if (name === 'result')
+    if (target === 'output' && name === 'result')
         for (const m of script.matchAll(TOP_RETURN))
             values.push(m[1]);
-    for (const raw of values) {
+    return values.map((raw) => {
         const value = raw.trim();
         // `t || '-'`: a literal fallback leaves the variable's text whenever it has any.
         const bare = /^([A-Za-z_$][\w$]*)(?:\s*(?:\|\||\?\?)\s*(?:'[^']*'|"[^"]*"|\d+))?\s*\)?$/.exec(value)?.[1];
         const assigned = bare
             ? new RegExp(`\\b(?:const|let|var)\\s+${bare.replace(/\$/g, '\\$')}\\s*=([^\\n;]*)`).exec(script)?.[1]
             : undefined;
-        const read = assigned ?? value;
+        return assigned ?? value;
+    });
+}
+/**
+ * What a github-script step sets its output `name` (lower case) to (or, with `env`, its environment
+ * variable `name` through `core.exportVariable`), when that is text of the event an outsider chose:
+ * a value (see {@link scriptValues}) that reads `context.payload.<path>` of a source (the pull
+ * request's title, a comment's body, ...). Undefined when it is not, or cannot be told.
+ */
+function scriptSetsText(step, name, classify, target = 'output') {
+    const script = withInput(step, 'script');
+    if (typeof script !== 'string')
+        return undefined;
+    for (const read of scriptValues(script, name, target)) {
         for (const m of read.matchAll(PAYLOAD_READ)) {
             const path = ['github', 'event', ...m[1].split('.')];
             // `context.payload.issue.title.trim()`: a string method returns the text.
@@ -43453,6 +43583,8 @@ const TOP_RETURN = /^return\b([^\n;]*)/gm;
 const PAYLOAD_READ = /\bcontext\.payload\.((?:[A-Za-z_]\w*)(?:\.[A-Za-z_]\w*)*)/g;
 /** `core.setOutput('<name>', <value>)`, the value up to the call's closing parenthesis on its line. */
 const SET_OUTPUT = /\bcore\.setOutput\(\s*(['"`])([\w.-]+)\1\s*,([^\n;]*)/g;
+/** `core.exportVariable('<name>', <value>)`, the value up to the call's closing parenthesis on its line. */
+const EXPORT_VARIABLE = /\bcore\.exportVariable\(\s*(['"`])([\w.-]+)\1\s*,([^\n;]*)/g;
 /** A value that names a pull request's head commit or branch. */
 const HEAD_VALUE = /\bhead\s*\.\s*(?:sha|ref)\b|\bhead(?:RefOid|RefName|_sha|_ref)\b/;
 /**
@@ -43685,9 +43817,16 @@ class Dataflow {
             for (const caller of callers)
                 out.push(...this.env(name, caller, depth + 1));
         }
-        // Values written to $GITHUB_ENV by earlier steps of the same job.
+        // Values written to $GITHUB_ENV by earlier steps of the same job (a github-script's
+        // `core.exportVariable` writes there too).
         for (const [i, s] of this.steps(scope).entries()) {
-            if (scope.stepIndex === undefined || i >= scope.stepIndex || !s.run || neverRuns(scope, s))
+            if (scope.stepIndex === undefined || i >= scope.stepIndex || neverRuns(scope, s))
+                continue;
+            if (s.uses) {
+                out.push(...this.exported(s, name));
+                continue;
+            }
+            if (!s.run)
                 continue;
             for (const w of this.writes(source, s)) {
                 if (w.file === 'env' && w.name.toLowerCase() === name)
@@ -43695,6 +43834,25 @@ class Dataflow {
             }
         }
         return out;
+    }
+    /** What a github-script step exports as the environment variable `name` (lower case), if a source. */
+    exported(step, name) {
+        const ref = (0,parsers_uses/* parseUses */.A)(step.uses.value);
+        if (ref.kind !== 'repository' || !isGithubScript(ref))
+            return [];
+        const id = typeof step.id?.value === 'string' ? `step "${step.id.value}"` : 'a step';
+        const text = `core.exportVariable in ${id} (${ref.owner}/${ref.repo})`;
+        if (this.options.heads) {
+            if (!scriptSetsHead(step, name, 'env'))
+                return [];
+            return [{ origin: { text, capability: 'arbitrary', via: [] }, collection: false }];
+        }
+        const set = scriptSetsText(step, name, this.classify, 'env');
+        if (!set)
+            return [];
+        return [
+            { origin: { text: `${text}: ${set.text}`, capability: set.capability, via: [] }, collection: false },
+        ];
     }
     steps(scope) {
         return scope.job?.steps ?? (scope.source.kind === 'action' ? scope.source.steps : []);
@@ -46119,7 +46277,7 @@ const workflowDangerousTriggers = (0,types/* defineEvaluator */.D)({
                                 // A tree nothing runs (its commit read, and no step after), or a fetch whose commits
                                 // nothing puts into the work tree: no code of the pull request runs. An install runs
                                 // the package's build hooks itself.
-                                if (hit.route !== 'install' && neverRunAt(workspace, flow, site, hit))
+                                if (hit.route !== 'install' && !hit.runs && neverRunAt(workspace, flow, site, hit))
                                     continue;
                                 // A branch switched to in a clone of another repository is a name there, not the head.
                                 if (inOtherRepository(site.settings, site.job, site.step, hit, repository))
@@ -47065,6 +47223,18 @@ function headCheckoutsOf(workspace, flow, site) {
         }
         return hits.slice(0, 1);
     }
+    // An action of the repository's tree (`uses: ./path`) that the triggering run's artifact unpacked.
+    if (step.uses && !step.run) {
+        const ran = artifactAction(workspace, site.settings, job, step);
+        if (ran)
+            hits.push({
+                what: ran,
+                location: (0,core_location/* locationFromSpan */.Cx)(workflow.path, step.uses.span),
+                route: 'download',
+                runs: true,
+            });
+        return hits;
+    }
     if (!step.run)
         return hits;
     const text = (0,workflow_expressions/* locatedText */.k6)(workspace, workflow.path, step.run);
@@ -47155,26 +47325,53 @@ const SCRIPT_INTERPRETERS = new Set([
 /** Build and install commands that run the project of the folder they are started in. */
 const dangerous_triggers_PROJECT_RUNNERS = /^(?:npm|yarn|pnpm|make|cargo|go|mvn|gradle|\.\/gradlew|pip3?|poetry|uv|bundle|rake|composer)$/;
 /**
- * The folders (`''`: the workspace's root) an earlier step of the job downloads the triggering
- * workflow run's artifacts to, in a workflow that `workflow_run` starts: `actions/download-artifact`
- * (or a fork of it) given the run's id, or `gh run download` of it (`-D <folder>`). That run built or
- * tested the pull request's code, so what its artifacts hold is the pull request's to choose.
+ * The folders an earlier step of the job unpacks the triggering workflow run's artifacts in, in a
+ * workflow that `workflow_run` starts: `actions/download-artifact` (or a fork of it) given the run's
+ * id, `gh run download` of it (`-D <folder>`), or a github-script that downloads an artifact of the
+ * run through the API (`downloadArtifact` with the run's id, then unpacked by `unzip`, `-d <folder>`
+ * or the root). That run built or tested the pull request's code, so what its artifacts hold is the
+ * pull request's to choose.
  */
 function triggeringArtifacts(workflow, job, step) {
     if (!(0,workflow_shared/* eventsOf */.XL)(workflow).has('workflow_run'))
         return [];
     const folders = [];
-    const folder = (written) => relativePath('', typeof written === 'string' ? written.trim() : '.');
+    // The workspace named by the run (`${{ github.workspace }}/site`, `$GITHUB_WORKSPACE`) is the root.
+    const folder = (written) => relativePath('', typeof written === 'string'
+        ? written
+            .trim()
+            .replace(/^(?:\$\{\{\s*github\.workspace\s*\}\}|\$\{?GITHUB_WORKSPACE\}?)(?:\/|$)/i, './')
+        : '.');
+    let checkedOut = false;
+    const add = (at) => {
+        if (at !== undefined)
+            folders.push({ folder: at, overCheckout: checkedOut });
+    };
     for (const s of job.steps) {
         if (s.index > step.index)
             break;
-        if (s.uses && /download-artifact/.test((0,workflow_shared/* actionOf */.qj)(s.uses) ?? '')) {
+        const action = (0,workflow_shared/* actionOf */.qj)(s.uses) ?? '';
+        if (s.uses && /download-artifact/.test(action)) {
             const id = (0,workflow_shared/* input */.hF)(s, 'run-id') ?? (0,workflow_shared/* input */.hF)(s, 'run_id');
             if (typeof id?.value !== 'string' || !/workflow_run\.id\b/.test(id.value))
                 continue;
-            const at = folder((0,workflow_shared/* input */.hF)(s, 'path')?.value ?? '.');
-            if (at !== undefined)
-                folders.push(at);
+            add(folder((0,workflow_shared/* input */.hF)(s, 'path')?.value ?? '.'));
+        }
+        else if (action === 'actions/github-script' && s.index < step.index) {
+            const script = (0,workflow_shared/* input */.hF)(s, 'script')?.value;
+            if (typeof script !== 'string' ||
+                !/\bdownloadArtifact\b/.test(script) ||
+                !/workflow_run\b/.test(script))
+                continue;
+            // The archive is written as a file; the first `unzip` after it says where it is unpacked.
+            const unzip = job.steps
+                .filter((t) => t.index > s.index && t.index <= step.index && t.run)
+                .map((t) => /\bunzip\b[^\n;|&]*/.exec(t.run.value)?.[0])
+                .find((u) => u !== undefined);
+            if (unzip === undefined)
+                continue;
+            const dir = /\s-d\s*("[^"]*"|'[^']*'|\S+)/.exec(unzip)?.[1]?.replace(/^["']|["']$/g, '');
+            add(folder(dir ?? '.'));
         }
         else if (s.run && /\bgh\s+run\s+download\b/.test(s.run.value)) {
             const env = [s.env, job.env, workflow.env].flatMap((e) => [...(e?.entries.values() ?? [])]);
@@ -47184,19 +47381,19 @@ function triggeringArtifacts(workflow, job, step) {
             const dir = /\s(?:-D|--dir)[ =]("[^"]*"|'[^']*'|\S+)/
                 .exec(s.run.value)?.[1]
                 ?.replace(/^["']|["']$/g, '');
-            const at = folder(dir ?? '.');
-            if (at !== undefined)
-                folders.push(at);
+            add(folder(dir ?? '.'));
         }
+        if (action === 'actions/checkout')
+            checkedOut = true;
     }
     return folders;
 }
 /**
  * A command of the step that runs a file of the triggering run's artifact ({@link triggeringArtifacts}):
- * an interpreter given a file there, a program named by a path there, or, when the artifact is
- * unpacked at the workspace's root of a job that checks nothing out, a build or install command of
- * the project it unpacked. A file the repository holds, in a job that checks the repository out, is the
- * base's own.
+ * an interpreter given a file there, a program named by a path there, or a build or install command
+ * of the project it unpacked (at the root of a job that checks nothing out, or over its checkout, or
+ * in the folder the command runs in). A file the repository holds, in a job that checks the repository
+ * out, is the base's own unless the artifact was unpacked over it.
  */
 function artifactRuns(workspace, workflow, job, step) {
     if (!step.run)
@@ -47208,7 +47405,7 @@ function artifactRuns(workspace, workflow, job, step) {
     const written = step.value['working-directory'] ?? job.defaults?.workingDirectory?.value;
     const dir = relativePath('', typeof written === 'string' ? written : '.') ?? '';
     const within = (file) => file !== undefined &&
-        folders.some((f) => f === '' ? !(checksOut && workspace.has(file)) : file === f || file.startsWith(`${f}/`));
+        folders.some(({ folder: f, overCheckout }) => f === '' ? overCheckout || !(checksOut && workspace.has(file)) : file === f || file.startsWith(`${f}/`));
     const script = step.run.value;
     for (const view of (0,shell_commands/* scriptCommands */.q8)(script)) {
         const words = view.command.words.slice(view.nameIndex + 1).map((w) => w.value);
@@ -47219,14 +47416,32 @@ function artifactRuns(workspace, workflow, job, step) {
         const file = operand ?? (/^\.{0,2}\/|\//.test(name) && !name.startsWith('/') ? name : undefined);
         const runsFile = file !== undefined && within(relativePath(dir, file));
         const runsProject = dangerous_triggers_PROJECT_RUNNERS.test(view.name) &&
-            !checksOut &&
-            folders.some((f) => f === '' || dir === f || dir.startsWith(`${f}/`));
+            folders.some(({ folder: f, overCheckout }) => f === '' ? overCheckout || !checksOut : dir === f || dir.startsWith(`${f}/`));
         if (runsFile || runsProject) {
             const what = script.slice(view.command.start, view.command.end).trim().replace(/\s+/g, ' ');
             return { what: `${what}, of the triggering run's artifact`, view };
         }
     }
     return undefined;
+}
+/**
+ * `uses: ./path` of a step whose action the triggering run's artifact unpacked ({@link
+ * triggeringArtifacts}): in its folder, or at the root over the checkout, or at the root of a job
+ * that checks nothing out (the action is then the artifact's alone).
+ */
+function artifactAction(workspace, workflow, job, step) {
+    const uses = step.uses?.value.trim() ?? '';
+    if (!uses.startsWith('./'))
+        return undefined;
+    const path = relativePath('', uses);
+    if (path === undefined)
+        return undefined;
+    const folders = triggeringArtifacts(workflow, job, step);
+    const checksOut = job.steps.some((s) => (0,workflow_shared/* actionOf */.qj)(s.uses) === 'actions/checkout');
+    const unpacked = folders.some(({ folder: f, overCheckout }) => f === ''
+        ? overCheckout || !(checksOut && workspace.has(`${path}/action.yml`))
+        : path === f || path.startsWith(`${f}/`));
+    return unpacked ? `uses: ${uses}, of the triggering run's artifact` : undefined;
 }
 /** git subcommands that write a patch into the work tree. */
 const GIT_APPLIES = new Set(['apply', 'am']);
@@ -49785,7 +50000,7 @@ const workflowPermissions = (0,types/* defineEvaluator */.D)({
     // workflows a job calls, whether it runs anything with the default token; the ignore files of an
     // image build, whether its context holds the token a checkout left in .git.
     readsOtherFiles: [...parsers_workflow/* WORKFLOW_GLOBS */.iK, '**/.dockerignore', '**/*.dockerignore'],
-    affectedBy: workflow_callers/* everyWorkflow */.$9,
+    affectedBy: workflow_callers/* linkedWorkflows */.Gf,
     fix: 'writes permissions: blocks with the scopes the jobs use (known actions, gh and API calls, git pushes, OIDC); stands down when a step may need a write scope it cannot tell',
     summary: 'Workflows that leave GITHUB_TOKEN permissions at the repository default (graded by trigger), grant write-all or read-all, or grant write scopes to jobs that do not use them.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
@@ -52097,16 +52312,25 @@ function secretsInArguments(script, command, vars) {
                 i++;
             continue;
         }
-        const raw = script.slice(word.start, word.end);
-        for (const m of raw.matchAll(SECRET_EXPR)) {
-            if (isSetting(m[1].replace(/^secrets\W+|\W+$/g, '')))
-                continue;
-            const start = word.start + m.index;
-            out.push({ start, end: start + m[0].length, text: m[0], secret: m[1], variable: false });
-        }
-        if (vars.size > 0)
-            out.push(...variableUses(raw, word.start, vars));
+        out.push(...secretsInWord(script, word, vars));
     }
+    return out;
+}
+/**
+ * The secrets one word of a script holds: `${{ secrets.X }}` / `${{ github.token }}` written in it
+ * (unless the name says it is a setting), and variables bound to one (see {@link variableUses}).
+ */
+function secretsInWord(script, word, vars) {
+    const out = [];
+    const raw = script.slice(word.start, word.end);
+    for (const m of raw.matchAll(SECRET_EXPR)) {
+        if (isSetting(m[1].replace(/^secrets\W+|\W+$/g, '')))
+            continue;
+        const start = word.start + m.index;
+        out.push({ start, end: start + m[0].length, text: m[0], secret: m[1], variable: false });
+    }
+    if (vars.size > 0)
+        out.push(...variableUses(raw, word.start, vars));
     return out;
 }
 /**
@@ -52176,6 +52400,196 @@ function variableUses(raw, offset, vars) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/secret-printed.js
+
+
+
+
+
+
+/**
+ * The runner masks a secret in the log by its exact value. A run: script that prints it transformed
+ * (`echo "$KEY" | base64`, `| rev`, `| xxd -p`, `printf '%s\n' "${KEY:0:4}"`, `env | base64`) writes
+ * a string the runner was never told about, in clear. Reported when the transformed text reaches the
+ * log: the pipeline's last program is the encoder (or `tee`, which prints too), fed by `echo`/`printf`
+ * of the secret, a here-string of it, `printenv NAME`, or the whole environment (`env`, `printenv`)
+ * while a secret is in it; its standard output is not redirected to a file, not captured (`$(...)`,
+ * backticks) and not read by a further program (`| gh secret set`). A substring or case change of a
+ * secret variable expanded into `echo`/`printf` is the same leak. Not reported: a script that adds a
+ * mask (`::add-mask::`) before it, PowerShell and other interpreters, secrets named for settings
+ * (secret-names.ts), a hash between the secret and the encoder (`| sha256sum | base64`).
+ */
+const workflowSecretPrintedUnmasked = (0,types/* defineEvaluator */.D)({
+    kind: 'workflow.secret-printed-unmasked',
+    scope: 'file',
+    summary: 'Secrets printed to the log encoded, reversed or cut (| base64, | rev, a substring), which the runner cannot mask.',
+    schema: { type: 'object', additionalProperties: false, properties: {} },
+    evaluate({ workspace }) {
+        const findings = [];
+        (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace), {
+            step(step, source, job) {
+                const script = step.run?.value;
+                if (!script || !/secrets|github\.token|\$|\benv\b|printenv/.test(script))
+                    return;
+                if (otherInterpreter(step, source, job) || powerShell(step, source, job))
+                    return;
+                const vars = secretVariables(source, job, step);
+                const commands = (0,workflow_commands/* commandsOf */.K)(script);
+                let text;
+                const report = (use, how, what, form) => {
+                    text ??= (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, step.run);
+                    const shown = use.variable ? `"${use.text}" (${use.secret})` : `"${use.text}"`;
+                    findings.push({
+                        message: `${shown} is printed to the log ${how}: the runner masks a secret only by its exact value, so ${what} ` +
+                            'appears in clear (in a public repository, for anyone to read). Do not print the secret; if a step must ' +
+                            'show a value derived from it, mask that value first with `echo "::add-mask::$VALUE"`.',
+                        location: text.locate(use.start, use.end),
+                        key: `${job?.id ?? ''}/${(0,workflow_shared/* stepLabel */.vO)(step)}/${use.secret}/${form}`,
+                        ...(use.variable ? { confidence: 'medium' } : {}),
+                    });
+                };
+                for (let i = 0; i < commands.length; i++) {
+                    // A pipeline: the commands joined by `|` from commands[i] on.
+                    let last = i;
+                    while (commands[last].next === '|' && last + 1 < commands.length)
+                        last++;
+                    const pipeline = commands.slice(i, last + 1);
+                    i = last;
+                    if (masked(script, pipeline[0].start) || captured(script, pipeline))
+                        continue;
+                    // `| tee file` prints what it writes.
+                    let end = pipeline.length - 1;
+                    while (end > 0 && (0,workflow_commands/* programName */.k)(pipeline[end]) === 'tee' && !toFile(pipeline[end]))
+                        end--;
+                    const encoder = pipeline[end];
+                    const name = (0,workflow_commands/* programName */.k)(encoder);
+                    const tail = pipeline[pipeline.length - 1];
+                    if (toFile(tail) || (end < pipeline.length - 1 && toFile(encoder)))
+                        continue;
+                    if (end === 0 && (name === 'echo' || name === 'printf')) {
+                        for (const use of cutSecrets(script, encoder, vars))
+                            report(use, 'cut or changed', 'that part of it', use.text);
+                        continue;
+                    }
+                    if (!name || !isEncoder(name, encoder))
+                        continue;
+                    const label = encoder.program.map((w) => w.text).join(' ');
+                    // A here-string of the secret (`base64 <<< "$KEY"`).
+                    const here = encoder.words.findIndex((w) => /^\d*<<<$/.test(w.text) || /^\d*<<<./.test(w.text));
+                    if (here >= 0) {
+                        const w = encoder.words[here].text === '<<<' ? encoder.words[here + 1] : encoder.words[here];
+                        for (const use of w ? secretsIn(script, [w], vars) : [])
+                            report(use, `through "${label}"`, 'its encoded form', name);
+                    }
+                    if (end === 0)
+                        continue;
+                    const source0 = pipeline[0];
+                    const sourceName = (0,workflow_commands/* programName */.k)(source0);
+                    if (pipeline.slice(1, end).some((c) => HASH.test((0,workflow_commands/* programName */.k)(c) ?? '')))
+                        continue;
+                    if (sourceName === 'echo' || sourceName === 'printf' || sourceName === 'printenv') {
+                        const words = source0.program.slice(1);
+                        const uses = sourceName === 'printenv'
+                            ? words.flatMap((w) => vars.has(w.text)
+                                ? [
+                                    {
+                                        start: w.start,
+                                        end: w.end,
+                                        text: w.text,
+                                        secret: vars.get(w.text),
+                                        variable: true,
+                                    },
+                                ]
+                                : [])
+                            : secretsIn(script, words, vars);
+                        for (const use of uses)
+                            report(use, `through "${label}"`, 'its encoded form', name);
+                        if (sourceName !== 'printenv' || words.length > 0)
+                            continue;
+                    }
+                    // The whole environment, with a secret in it (`env | base64`, `printenv | base64`).
+                    const dump = source0.words.length === 1 && /^(?:env|printenv)$/.test(source0.words[0].text);
+                    const [secret] = vars.values();
+                    if (dump && secret)
+                        report({
+                            start: source0.words[0].start,
+                            end: source0.words[0].end,
+                            text: source0.words[0].text,
+                            secret,
+                            variable: true,
+                        }, `with the whole environment through "${label}"`, 'every secret in the environment', `${source0.words[0].text}|${name}`);
+                }
+            },
+        });
+        return findings;
+    },
+});
+/** Programs whose output is the input re-encoded, reversed or decoded: the same secret in another string. */
+const ENCODERS = new Set(['base64', 'base32', 'basenc', 'rev', 'xxd', 'od', 'hexdump', 'hd', 'uuencode']);
+/** Programs whose output does not give the input back. */
+const HASH = /^(?:sha\d*sum|md5sum|b2sum|shasum|cksum|sum|wc|openssl|gpg|age)$/;
+function isEncoder(name, command) {
+    if (ENCODERS.has(name))
+        return true;
+    // `openssl base64`, `openssl enc -base64` / `-a`.
+    if (name === 'openssl') {
+        const args = command.program.slice(1).map((w) => w.text);
+        return (args[0] === 'base64' ||
+            (args[0] === 'enc' && args.some((a) => a === '-base64' || a === '-a' || a === '-A')));
+    }
+    return false;
+}
+/**
+ * Whether a command's standard output goes to a file rather than the log (`> out`, `>> "$GITHUB_ENV"`,
+ * `&> /dev/null`; not `>&2` or `> /dev/stderr`, which print), or, for `tee`, whether its own output does.
+ */
+function toFile(command) {
+    const words = command.words;
+    for (let i = 0; i < words.length; i++) {
+        const w = words[i];
+        if (!w.redirects)
+            continue;
+        const m = /^(1?>>?|&>>?|>\|)(.*)$/.exec(w.text);
+        if (!m)
+            continue;
+        const target = m[2] || words[i + 1]?.text || '';
+        if (/^&[12]$|^\/dev\/(?:stdout|stderr|tty)$/.test(target))
+            continue;
+        return true;
+    }
+    return false;
+}
+/**
+ * Whether the pipeline is the inside of a command substitution (`x=$(echo "$K" | base64)`, backticks):
+ * a `$(` or backtick opened before it on its line, or in its first command, is not closed there.
+ */
+function captured(script, pipeline) {
+    const first = pipeline[0];
+    const lineStart = script.lastIndexOf('\n', first.start - 1) + 1;
+    const lastWord = first.words[first.words.length - 1];
+    const head = script.slice(lineStart, lastWord ? lastWord.end : first.start);
+    const opens = (head.match(/\$\(/g) ?? []).length;
+    const closes = (head.match(/\)/g) ?? []).length;
+    return opens > closes || (head.match(/`/g) ?? []).length % 2 === 1;
+}
+/** Whether the script adds a mask (`::add-mask::`) before `at`. */
+function masked(script, at) {
+    return script.slice(0, at).includes('::add-mask::');
+}
+/** Secrets written in words: `${{ secrets.X }}` / `${{ github.token }}`, and variables bound to one. */
+function secretsIn(script, words, vars) {
+    const out = [];
+    for (const word of words) {
+        if (!word.redirects)
+            out.push(...secretsInWord(script, word, vars));
+    }
+    return out;
+}
+/** `${KEY:0:4}`, `${KEY:4}`, `${KEY: -4}`, `${KEY^^}`, `${KEY,,}` of secret variables in echo/printf's words. */
+function cutSecrets(script, command, vars) {
+    return secretsIn(script, command.program.slice(1), vars).filter((u) => u.variable && /^\$\{\w+(?::(?:\d+|\s+-\d+)(?::-?\d+)?|::-?\d+|\^\^?|,,?)\}$/.test(u.text));
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/secrets-inherit.js
 
 
@@ -52195,7 +52609,7 @@ const workflowSecretsInherit = (0,types/* defineEvaluator */.D)({
     schema: { type: 'object', additionalProperties: false, properties: {} },
     // The called workflow of this repository, for whether it reads any secret.
     readsOtherFiles: parsers_workflow/* WORKFLOW_GLOBS */.iK,
-    affectedBy: workflow_callers/* everyWorkflow */.$9,
+    affectedBy: workflow_callers/* linkedWorkflows */.Gf,
     evaluate({ workspace }) {
         const findings = [];
         // Its subjects are calls of reusable workflows: a workflow that makes none had nothing to judge.
@@ -52303,7 +52717,7 @@ const workflowSecretsOutsideEnv = (0,types/* defineEvaluator */.D)({
     scope: 'file',
     // The workflows of this repository that call a reusable workflow, for the secrets they pass it.
     readsOtherFiles: parsers_workflow/* WORKFLOW_GLOBS */.iK,
-    affectedBy: workflow_callers/* everyWorkflow */.$9,
+    affectedBy: workflow_callers/* linkedWorkflows */.Gf,
     summary: 'Deployment and publishing secrets used by jobs that do not run in a GitHub environment.',
     schema: {
         type: 'object',
@@ -53596,7 +54010,247 @@ function assignedBefore(script, name, before) {
     return new RegExp(String.raw `(?:^|[\s;&|(])(?:(?:export|local|declare|typeset|readonly)\s+(?:-\w+\s+)*)?${n}\+?=|\bread\b[^\n;|&]*\s${n}\b|\bfor\s+${n}\s+in\b`).test(text);
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/script-code.js
+/**
+ * Values of the event payload that a github-script `script` hands, as JavaScript values, to a
+ * program that parses them as code: a shell started with `-c` (`exec.exec('bash', ['-c', ...])`,
+ * `exec.getExecOutput('sh -c "..."')`), `child_process`'s `exec`/`execSync` (which run a shell), a
+ * `spawn`/`execFile` given `shell: true`, `eval`, `new Function`, or `vm.run*`. The script itself is
+ * safe from `${{ }}` substitution, but the value becomes code one step later: `exec.exec('bash',
+ * ['-c', 'echo ' + context.payload.comment.body])` runs whatever the comment holds. An argument list
+ * given to a program without a shell (`exec.exec('git', ['commit', '-m', body])`) is data.
+ *
+ * A value is `context.payload.<path>`, `github.context.payload.<path>`, `process.env.NAME` (what the
+ * step's `env:` gives it), or a variable assigned one of them on its own declaration
+ * (`const body = context.payload.comment.body.trim()`, `const { body } = context.payload.comment`,
+ * `const issue = context.payload.issue` then `issue.title`). Read with regular expressions, not a
+ * JavaScript parser: a call's arguments run to its closing parenthesis, counted over the text.
+ */
+const IDENT = '[A-Za-z_$][\\w$]*';
+/** A read of the payload or of the step's environment, with the fields read after it. */
+const VALUE_READ = new RegExp(`(?<![\\w$.])(?:(?:github\\.)?context\\.payload((?:\\.${IDENT})*)|process\\.env\\.(${IDENT}))`, 'g');
+/** `const|let|var NAME = <value up to the line's end or a semicolon>`. */
+const DECLARATION = new RegExp(`\\b(?:const|let|var)\\s+(${IDENT})\\s*=\\s*([^\\n;]*)`, 'g');
+/** `const|let|var { a, b: c } = <value>`. */
+const DESTRUCTURING = /\b(?:const|let|var)\s*\{([^{}]*)\}\s*=\s*([^\n;]*)/g;
+/** Shells and interpreters given a program on their command line, and the option that takes it. */
+const CODE_PROGRAM = /(?:^|[\s'"`[,/])(?:ba|z|da|k)?sh|pwsh|powershell|python[\d.]*|node|perl|ruby|php/;
+const script_code_CODE_OPTION = /['"`\s](?:-c|-e|-Command|--eval|-r)['"`\s,]/;
+const shellCommandLine = (args) => CODE_PROGRAM.test(args) && script_code_CODE_OPTION.test(`${args} `);
+/** Calls whose arguments may be code, with when they are. */
+const SINKS = [
+    { call: /\bexec\.(?:exec|getExecOutput)\s*\(/g, program: '(exec.exec)', code: shellCommandLine },
+    { call: /(?<![\w$.])eval\s*\(/g, program: 'eval', code: () => true },
+    { call: /\bnew\s+Function\s*\(/g, program: 'new Function', code: () => true },
+    { call: /\bvm\.run\w*\s*\(/g, program: 'vm', code: () => true },
+];
+/**
+ * The calls of `child_process` in a script: through the name it is bound to (`const cp =
+ * require('child_process')`, `import cp from 'node:child_process'`), `require('child_process').`
+ * itself, or the functions taken out of it (`const { execSync } = require('child_process')`).
+ * `exec`/`execSync` run a shell; `spawn`/`execFile` only with `shell: true` or a shell's `-c`.
+ */
+function childProcessSinks(script) {
+    if (!/\bchild_process\b/.test(script))
+        return [];
+    const MODULE = `(?:require\\(\\s*['"\`](?:node:)?child_process['"\`]\\s*\\))`;
+    const receivers = [MODULE];
+    const functions = [];
+    const bound = new RegExp(`\\b(?:const|let|var)\\s+(${IDENT})\\s*=\\s*${MODULE}`, 'g');
+    for (const m of script.matchAll(bound))
+        receivers.push(m[1].replace(/\$/g, '\\$'));
+    for (const m of script.matchAll(/\bimport\s+(?:\*\s+as\s+)?([A-Za-z_$][\w$]*)\s+from\s+['"`](?:node:)?child_process['"`]/g))
+        receivers.push(m[1].replace(/\$/g, '\\$'));
+    const taken = new RegExp(`\\b(?:const|let|var|import)\\s*\\{([^{}]*)\\}\\s*(?:=\\s*${MODULE}|from\\s*['"\`](?:node:)?child_process['"\`])`, 'g');
+    for (const m of script.matchAll(taken)) {
+        for (const part of m[1].split(',')) {
+            const [key, alias] = part.split(/:|\bas\b/).map((p) => p.trim());
+            if (key)
+                functions.push(`${(alias || key).replace(/\$/g, '\\$')}=${key}`);
+        }
+    }
+    const call = (fns) => {
+        const direct = functions.filter((f) => new RegExp(`=(?:${fns})$`).test(f)).map((f) => f.split('=')[0]);
+        const alternatives = [`(?:${receivers.join('|')})\\s*\\.\\s*(?:${fns})`, ...direct];
+        return new RegExp(`(?<![\\w$.])(?:${alternatives.join('|')})\\s*\\(`, 'g');
+    };
+    return [
+        { call: call('exec|execSync'), program: 'a shell (child_process)', code: () => true },
+        {
+            call: call('spawn|spawnSync|execFile|execFileSync'),
+            program: 'a shell (child_process)',
+            code: (args) => /\bshell\s*:\s*(?:true|['"`])/.test(args) || shellCommandLine(args),
+        },
+    ];
+}
+/** Payload and environment values the script passes into code (see the module's comment). */
+function scriptCodeValues(script) {
+    if (!/context\.payload|process\.env/.test(script))
+        return [];
+    // Variables assigned a value (or an object) read from the payload or the environment.
+    const bound = new Map();
+    const bind = (name, value) => {
+        const read = firstRead(value);
+        if (read)
+            bound.set(name, read);
+    };
+    for (const m of script.matchAll(DECLARATION))
+        bind(m[1], m[2]);
+    for (const m of script.matchAll(DESTRUCTURING)) {
+        const base = firstRead(m[2]);
+        if (!base || base.startsWith('env.'))
+            continue;
+        for (const part of m[1].split(',')) {
+            const [key, alias] = part.split(':').map((p) => p.trim().replace(/\s*=.*$/, ''));
+            if (key && new RegExp(`^${IDENT}$`).test(key))
+                bound.set(alias || key, `${base}.${key}`);
+        }
+    }
+    // A variable built from one of them (`const cmd = `echo ${title}``), a few assignments deep.
+    for (let round = 0; round < 3 && bound.size > 0; round++) {
+        const reads = variableReads(bound);
+        let added = false;
+        for (const m of script.matchAll(DECLARATION)) {
+            if (bound.has(m[1]))
+                continue;
+            const value = m[2];
+            const text = inStrings(value);
+            for (const r of value.matchAll(reads)) {
+                if (text[r.index])
+                    continue;
+                bound.set(m[1], `${bound.get(r[1])}${withoutMethod(r[2] ?? '', value, r)}`);
+                added = true;
+                break;
+            }
+        }
+        if (!added)
+            break;
+    }
+    const VARIABLE = bound.size > 0 ? variableReads(bound) : undefined;
+    const out = [];
+    for (const sink of [...SINKS, ...childProcessSinks(script)]) {
+        for (const m of script.matchAll(sink.call)) {
+            const open = m.index + m[0].length;
+            const close = closingParen(script, open);
+            const args = script.slice(open, close);
+            if (!sink.code(args))
+                continue;
+            const text = inStrings(args);
+            const program = sink.program === '(exec.exec)' ? `${shellIn(args)} (exec.exec)` : sink.program;
+            for (const r of args.matchAll(VALUE_READ)) {
+                if (text[r.index])
+                    continue;
+                const shown = withoutMethod(r[0], args, r);
+                const expression = r[1] !== undefined ? `github.event${withoutMethod(r[1], args, r)}` : `env.${r[2]}`;
+                const start = open + r.index;
+                out.push({ text: shown, start, end: start + shown.length, expression, program });
+            }
+            if (!VARIABLE)
+                continue;
+            for (const r of args.matchAll(VARIABLE)) {
+                if (text[r.index])
+                    continue;
+                const base = bound.get(r[1]);
+                const shown = withoutMethod(r[0], args, r);
+                const expression = `${base}${withoutMethod(r[2] ?? '', args, r)}`;
+                const start = open + r.index;
+                out.push({ text: shown, start, end: start + shown.length, expression, program });
+            }
+        }
+    }
+    const seen = new Set();
+    return out.filter((v) => !seen.has(v.start) && seen.add(v.start));
+}
+/** A read of one of the variables, with the fields read after it. */
+function variableReads(bound) {
+    const names = [...bound.keys()].map((n) => n.replace(/\$/g, '\\$'));
+    return new RegExp(`(?<![\\w$.])(${names.join('|')})(?![\\w$])((?:\\.${IDENT})*)`, 'g');
+}
+/** The expression the first payload or environment read of a value stands for, if any. */
+function firstRead(value) {
+    VALUE_READ.lastIndex = 0;
+    const r = VALUE_READ.exec(value);
+    VALUE_READ.lastIndex = 0;
+    if (!r)
+        return undefined;
+    return r[1] !== undefined ? `github.event${withoutMethod(r[1], value, r)}` : `env.${r[2]}`;
+}
+/**
+ * What a match reads, less its last field when that is a method called on it that returns the text
+ * (`.trim()`, `.replace(...)`): `read` is the whole match or its fields. Another method (`.includes`,
+ * `.startsWith`) returns no text: its name stays, and the path names no source.
+ */
+function withoutMethod(read, text, m) {
+    const after = (m.index ?? 0) + m[0].length;
+    if (!/^\s*\(/.test(text.slice(after)))
+        return read;
+    return TEXT_METHOD.test(read) ? read.replace(/\.[^.]+$/, '') : read;
+}
+/** String methods whose result is the text, changed in ways that keep what an attacker wrote. */
+const TEXT_METHOD = /\.(?:trim|trimStart|trimEnd|toLowerCase|toUpperCase|toLocaleLowerCase|toLocaleUpperCase|replace|replaceAll|slice|substring|substr|normalize|padStart|padEnd|toString|concat|at)$/;
+/** The shell or interpreter named in a call's arguments, for the message. */
+function shellIn(args) {
+    const m = /(?:ba|z|da|k)?sh|pwsh|powershell|python[\d.]*|node|perl|ruby|php/.exec(args);
+    return `${m?.[0] ?? 'a shell'} -c`;
+}
+/**
+ * Which offsets of a piece of JavaScript are inside the text of a string literal (quoted, or a
+ * template literal outside its `${}`): a name there is a word, not a value read.
+ */
+function inStrings(code) {
+    const mask = new Array(code.length).fill(false);
+    // The open template literals, and for each the depth of braces of its `${}` being read.
+    const stack = [];
+    let quote;
+    for (let i = 0; i < code.length; i++) {
+        const c = code[i];
+        if (quote) {
+            mask[i] = true;
+            if (c === '\\') {
+                mask[i + 1] = true;
+                i++;
+            }
+            else if (c === quote)
+                quote = undefined;
+            else if (quote === '`' && c === '$' && code[i + 1] === '{') {
+                stack.push(0);
+                quote = undefined;
+                i++;
+            }
+            continue;
+        }
+        if (c === "'" || c === '"' || c === '`') {
+            quote = c;
+            mask[i] = true;
+        }
+        else if (stack.length > 0 && c === '{')
+            stack[stack.length - 1]++;
+        else if (stack.length > 0 && c === '}') {
+            if (stack[stack.length - 1] === 0) {
+                stack.pop();
+                quote = '`';
+            }
+            else
+                stack[stack.length - 1]--;
+        }
+    }
+    return mask;
+}
+/** The offset of the parenthesis that closes the one opened just before `from` (or the text's end). */
+function closingParen(text, from) {
+    let depth = 1;
+    for (let i = from; i < text.length; i++) {
+        const c = text[i];
+        if (c === '(')
+            depth++;
+        else if (c === ')' && --depth === 0)
+            return i;
+    }
+    return text.length;
+}
+
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/template-injection.js
+
 
 
 
@@ -53669,6 +54323,10 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
         const scripts = new Map();
         (0,parsers_workflow/* walkWorkflows */.EG)((0,parsers_workflow/* workflowSources */.Gf)(workspace, subjects), {
             step(step, source, job) {
+                if ((0,workflow_shared/* actionOf */.qj)(step.uses) === 'actions/github-script') {
+                    findings.push(...scriptCodeFindings(workspace, flow, source, job, step, relay, repository));
+                    return;
+                }
                 // A variable of the step's environment that the script splices into another program's code.
                 if (!step.run)
                     return;
@@ -53806,6 +54464,58 @@ function reparsedFinding(r, written, flows, at, job, step, relays) {
         unfixable: 'the program that parses the value has to be given it as data by hand',
         ...(dispatched ? { confidence: 'low' } : inputs ? { confidence: 'medium' } : {}),
     };
+}
+/**
+ * Payload text (or an environment variable carrying it) that a github-script passes to a shell,
+ * `eval` or `new Function` as JavaScript values (script-code.ts): that program runs it as code.
+ */
+function scriptCodeFindings(workspace, flow, source, job, step, relays, repository) {
+    const node = (0,workflow_shared/* input */.hF)(step, 'script');
+    if (typeof node?.value !== 'string')
+        return [];
+    const script = node.value;
+    const values = workspace.memo('script-code', script, () => scriptCodeValues(script));
+    if (values.length === 0)
+        return [];
+    const events = source.kind === 'workflow' && job ? (0,event_guards/* runEvents */.NP)(source, job, step) : undefined;
+    if (events?.length === 0)
+        return [];
+    const scope = { source, ...(job ? { job } : {}), stepIndex: step.index, level: 'step' };
+    const text = (0,workflow_expressions/* locatedText */.k6)(workspace, source.path, { ...node, value: script });
+    const insiders = source.kind === 'workflow' && job !== undefined
+        ? (0,conditions/* jobExcludesOutsiders */.PV)(source, job, repository) || (0,conditions/* excludesOutsiders */.Ek)(step.if, repository)
+        : false;
+    const out = [];
+    for (const v of values) {
+        const parsed = (0,expression/* parseExpression */.YK)(v.expression);
+        if (!parsed.ok || !parsed.node)
+            continue;
+        const flows = flow
+            .flows(parsed.node, v.expression, scope)
+            .filter((f) => !f.collection && liveEvents(f, source, events)?.length !== 0);
+        if (flows.length === 0)
+            continue;
+        const at = text.locate(v.start, v.end);
+        const relay = flows.some((f) => f.origin.input === 'repository_dispatch') ? relays() : undefined;
+        const arbitrary = flows.some((f) => f.origin.capability === 'arbitrary');
+        const origins = [...new Set(flows.map((f) => template_injection_describe(f, v.expression, at, relay)))];
+        const shown = origins.slice(0, 3).join('; ');
+        const more = origins.length > 3 ? ` (and ${origins.length - 3} more)` : '';
+        const what = arbitrary ? 'attacker-controlled text' : 'an attacker-influenced value';
+        const inputs = flows.every((f) => f.origin.input !== undefined);
+        const f = {
+            message: `"${v.text}" in ${GITHUB_SCRIPT_SINK} is passed to ${v.program}, which parses it as code, so the ${what} it holds runs there: ${shown}${more}. ` +
+                'Give the value to the program as data: an argument list without a shell (exec.exec(\'git\', [..., value])), or an environment variable the program reads itself (env: { VALUE: ... } in exec options, read as "$VALUE" inside single quotes).',
+            location: at,
+            key: `${job?.id ?? ''}/${(0,workflow_shared/* stepLabel */.vO)(step)}/script-code/${v.text}`,
+            severity: arbitrary ? 'high' : 'medium',
+            unfixable: 'the program that parses the value has to be given it as data by hand',
+            ...(inputs ? { confidence: 'medium' } : {}),
+        };
+        judgeReach(f, flows, source, events, insiders);
+        out.push(f);
+    }
+    return out;
 }
 /** `run:`, `shell:` or `with.<input>` when the field is code, else undefined. */
 function stepSink(step, field, sinks) {
@@ -54359,7 +55069,9 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
         const subjects = new Set();
         const check = (path, image, what, key, 
         // Why the job can reach nothing privileged, asked only of an image that is reported.
-        harmless = () => undefined) => {
+        harmless = () => undefined, 
+        // The image is the code a step runs, as a `docker://` step's is: graded as that step would be.
+        runsAsStep = false) => {
             if (!image)
                 return;
             subjects.add(path);
@@ -54378,13 +55090,23 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
                     ? `tag "${ref.tag}"`
                     : 'name only (the "latest" tag)';
             const note = harmless();
+            // Of a third party: in this repository owner's namespace of GitHub's registry only the owner pushes.
+            const owners = repository?.split('/')[0]?.toLowerCase();
+            const own = (ref.registry?.toLowerCase() === 'ghcr.io' ||
+                ref.registry?.toLowerCase() === 'docker.pkg.github.com') &&
+                owners !== undefined &&
+                ref.repository.toLowerCase().split('/')[0] === owners;
+            const step = runsAsStep && !own;
             findings.push({
                 message: `Image "${ref.raw}" (${what})${(0,workflow_shared/* aliasNote */.lp)(image)} is pulled by ${by}; a tag can be moved to a different image at any time. ` +
+                    (step
+                        ? "The image is the code every step using this action runs, with that job's token and secrets, as a `uses: docker://` step's image is (high there too). "
+                        : '') +
                     'Pin it by digest (image@sha256:<digest>) and let Dependabot or Renovate update it.' +
                     (note ? ` ${note}` : ''),
                 location: (0,core_location/* locationFromSpan */.Cx)(path, image.span),
                 key: `${key}:${ref.raw}`,
-                ...(note ? { severity: 'low' } : {}),
+                ...(note ? { severity: 'low' } : step ? { severity: 'high' } : {}),
             });
         };
         // The jobs of each workflow that publish, computed once a workflow has an image to judge: for a
@@ -54413,7 +55135,11 @@ const workflowUnpinnedImages = (0,types/* defineEvaluator */.D)({
             },
             action(action) {
                 if (action.image?.value.trim().startsWith('docker://')) {
-                    check(action.path, action.image, 'the image of this Docker action', 'runs.image');
+                    // The image runs only for `using: docker` (other kinds ignore the key).
+                    const docker = String(action.using?.value ?? '')
+                        .trim()
+                        .toLowerCase() === 'docker';
+                    check(action.path, action.image, 'the image of this Docker action', 'runs.image', undefined, docker);
                 }
             },
         });
@@ -54602,7 +55328,7 @@ const workflowUnpinnedUses = (0,types/* defineEvaluator */.D)({
     // An action of this very repository (package.json's `repository`, with the action in this tree);
     // the workflows that call a reusable workflow, whose triggers say when it runs here.
     readsOtherFiles: ['package.json', '**/action.yml', '**/action.yaml', ...parsers_workflow/* WORKFLOW_GLOBS */.iK],
-    affectedBy: workflow_callers/* everyWorkflow */.$9,
+    affectedBy: workflow_callers/* linkedWorkflows */.Gf,
     fix: 'pins the reference to the commit its tag names (resolved through the GitHub API) and keeps the tag in a comment',
     summary: 'Actions and reusable workflows referenced by tag or branch instead of a full commit SHA; docker:// images without a digest.',
     schema: {
@@ -55587,6 +56313,7 @@ function npmElsewhere(job) {
 
 
 
+
 /**
  * Every evaluator, keyed by `check.kind`. Explicit on purpose: the bundle cannot discover code at run
  * time, and a test checks that every rule's kind is here and every evaluator has fixtures.
@@ -55682,6 +56409,7 @@ const registry_EVALUATORS = [
     workflowRefConfusion,
     workflowRefVersionMismatch,
     workflowSecretInCommandLine,
+    workflowSecretPrintedUnmasked,
     workflowSecretsOutsideEnv,
     workflowStaleActionRefs,
     workflowSuperfluousActions,
@@ -55705,7 +56433,7 @@ function allEvaluators() {
 
 /***/ }),
 
-/***/ 6499:
+/***/ 6838:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -55718,15 +56446,15 @@ function allEvaluators() {
 /* harmony export */ });
 /* unused harmony export ECOSYSTEMS */
 /* harmony import */ var node_path_posix__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _confidence_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3965);
-/* harmony import */ var _location_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(6244);
-/* harmony import */ var _parsers_dockerfile_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9024);
-/* harmony import */ var _vendored_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7680);
-/* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6643);
-/* harmony import */ var _workspace_screens_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9752);
-/* harmony import */ var _generic_shared_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5575);
-/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3703);
-/* harmony import */ var _manifests_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4513);
+/* harmony import */ var _confidence_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9777);
+/* harmony import */ var _location_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(4395);
+/* harmony import */ var _parsers_dockerfile_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8071);
+/* harmony import */ var _vendored_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4919);
+/* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1976);
+/* harmony import */ var _workspace_screens_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7993);
+/* harmony import */ var _generic_shared_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5122);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9800);
+/* harmony import */ var _manifests_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5212);
 
 
 
@@ -55860,51 +56588,14 @@ function lockedInImageBuild(ws, manifest, locks) {
 }
 /**
  * The files each stage of the repository's Dockerfiles copies from the build context, by where they
- * land (destination → source, paths in the image resolved against the stage's WORKDIR), read once.
+ * land (see `Stage.placed`), from the Dockerfile models the Dockerfile rules share.
  */
 function imageCopies(ws) {
-    return ws.memo('deps-lockfile-image-copies', '', () => {
-        const stages = [];
-        for (const file of ws.glob(_parsers_dockerfile_js__WEBPACK_IMPORTED_MODULE_2__/* .DOCKERFILE_GLOBS */ .LW)) {
-            const text = ws.text(file);
-            if (!text || !/^\s*COPY\b/im.test(text))
-                continue;
-            let placed;
-            let workdir = '/';
-            // Continuation lines joined (a comment line matches no instruction).
-            for (const line of text.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
-                const m = /^\s*(FROM|WORKDIR|COPY|ADD)\s+(.*)$/i.exec(line);
-                if (!m)
-                    continue;
-                const keyword = m[1].toUpperCase();
-                if (keyword === 'FROM') {
-                    placed = new Map();
-                    stages.push(placed);
-                    workdir = '/';
-                    continue;
-                }
-                const words = m[2].trim().split(/\s+/);
-                if (keyword === 'WORKDIR') {
-                    workdir = node_path_posix__WEBPACK_IMPORTED_MODULE_0__.resolve(workdir, words[0] ?? '.');
-                    continue;
-                }
-                if (!placed || words.some((w) => /^--from=/i.test(w)))
-                    continue;
-                const args = words.filter((w) => !w.startsWith('--'));
-                if (args.length < 2 || args.some((w) => /[$*?[\]"]/.test(w)))
-                    continue;
-                const dest = args[args.length - 1];
-                const into = node_path_posix__WEBPACK_IMPORTED_MODULE_0__.resolve(workdir, dest);
-                for (const source of args.slice(0, -1)) {
-                    const from = node_path_posix__WEBPACK_IMPORTED_MODULE_0__.normalize(source).replace(/^\.\//, '');
-                    const folder = dest.endsWith('/') || dest === '.' || dest.endsWith('/.') || args.length > 2;
-                    const to = folder ? node_path_posix__WEBPACK_IMPORTED_MODULE_0__.join(into, node_path_posix__WEBPACK_IMPORTED_MODULE_0__.basename(from)) : into;
-                    placed.set(to, from);
-                }
-            }
-        }
-        return stages;
-    });
+    return ws.memo('deps-lockfile-image-copies', '', () => ws
+        .glob(_parsers_dockerfile_js__WEBPACK_IMPORTED_MODULE_2__/* .DOCKERFILE_GLOBS */ .LW)
+        // Only a file that copies can place a manifest; the test spares parsing the rest.
+        .filter((file) => /^\s*COPY\b/im.test(ws.text(file) ?? ''))
+        .flatMap((file) => (0,_parsers_dockerfile_js__WEBPACK_IMPORTED_MODULE_2__/* .readDockerfile */ .n_)(ws, file)?.stages.map((stage) => stage.placed) ?? []));
 }
 /** One finding for the manifests that one missing lockfile would cover. */
 function lockFinding(ws, req, files) {
@@ -56249,7 +56940,7 @@ function preferredFirst(locks, pkg) {
 
 /***/ }),
 
-/***/ 4513:
+/***/ 5212:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -56447,7 +57138,7 @@ function isTemplateManifest(ws, file) {
 
 /***/ }),
 
-/***/ 549:
+/***/ 7000:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -56569,7 +57260,7 @@ function inspectBinary(head, size) {
 
 /***/ }),
 
-/***/ 1256:
+/***/ 4467:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -56731,7 +57422,7 @@ function base64UserPassword(text) {
 
 /***/ }),
 
-/***/ 5939:
+/***/ 4460:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -57187,7 +57878,7 @@ function enclosingTestFunction(path, text, offset) {
 
 /***/ }),
 
-/***/ 9098:
+/***/ 1048:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57205,15 +57896,15 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: AWS_SECRET_KEY, looksLikeAwsSecret
 
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/binary-files.js
-var binary_files = __nccwpck_require__(549);
+var binary_files = __nccwpck_require__(7000);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/checksums.js
-var checksums = __nccwpck_require__(1256);
+var checksums = __nccwpck_require__(4467);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/context.js
-var context = __nccwpck_require__(5939);
+var context = __nccwpck_require__(4460);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/judge.js
-var judge = __nccwpck_require__(5171);
+var judge = __nccwpck_require__(1272);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/values.js
-var values = __nccwpck_require__(6528);
+var values = __nccwpck_require__(9509);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/generic.js
 
 
@@ -57727,7 +58418,7 @@ function isConfigStyle(line, nameStart) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/pem.js
-var secrets_pem = __nccwpck_require__(4506);
+var secrets_pem = __nccwpck_require__(9701);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/credential-files.js
 
 
@@ -58092,9 +58783,9 @@ const terraformStateDetector = {
 };
 
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/jwt.js
-var jwt = __nccwpck_require__(3969);
+var jwt = __nccwpck_require__(2226);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/url.js
-var url = __nccwpck_require__(8545);
+var url = __nccwpck_require__(126);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/http.js
 
 
@@ -58361,7 +59052,7 @@ const passwordFlagDetector = {
 };
 
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/keywords.js
-var keywords = __nccwpck_require__(9974);
+var keywords = __nccwpck_require__(6403);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/provider.js
 
 
@@ -60340,7 +61031,7 @@ function getDetector(id) {
 
 /***/ }),
 
-/***/ 5171:
+/***/ 1272:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -60352,7 +61043,7 @@ function getDetector(id) {
 /* harmony export */   us: () => (/* binding */ standIn)
 /* harmony export */ });
 /* unused harmony exports WORDLIKE, wordy, selfNamed, DEFAULT_PASSWORDS */
-/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6528);
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9509);
 
 /**
  * Judgements of a candidate value that has no issuer format to verify (a password, a token in a
@@ -60417,6 +61108,21 @@ function wordy(value) {
     if (terms === 0)
         return true;
     return terms * 2 <= words && new Set(segments.map((s) => s.length)).size > 1;
+}
+/**
+ * Words written together in camel or Pascal case around one small number
+ * (`SomeRandomStringOf32CharsExactly`, `myDatabaseKey2024Rotated`): a phrase typed into a template,
+ * as {@link WORDLIKE} takes words with the number at their end. Each word a letter then small
+ * letters, at least three words, four letters long on average as words are: random mixed-case text
+ * changes case every second character or so, and puts capitals side by side.
+ */
+function camelPhrase(value) {
+    const m = /^([A-Za-z]+)[0-9]{1,4}([A-Za-z]+)$/.exec(value);
+    if (!m?.slice(1).every((part) => /^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*$/.test(part)))
+        return false;
+    const words = `${m[1]}${m[2]}`.match(/[A-Za-z][a-z]+/g) ?? [];
+    const letters = words.reduce((n, w) => n + w.length, 0);
+    return words.length >= 3 && letters >= 4 * words.length;
 }
 /** True when the value names itself as a secret (`secret123`, `my_api_token`). */
 function selfNamed(value) {
@@ -60505,7 +61211,12 @@ function leetReadings(value) {
  * spelled in leetspeak.
  */
 function standIn(value) {
-    return ((0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .isPlaceholder */ .wK)(value) || WORDLIKE.test(value) || wordy(value) || selfNamed(value) || leetStandIn(value));
+    return ((0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .isPlaceholder */ .wK)(value) ||
+        WORDLIKE.test(value) ||
+        wordy(value) ||
+        camelPhrase(value) ||
+        selfNamed(value) ||
+        leetStandIn(value));
 }
 /**
  * The text a base64 value decodes to, when it is printable ASCII (a Kubernetes Secret's `data`, a
@@ -60528,7 +61239,7 @@ function nonAscii(value) {
 
 /***/ }),
 
-/***/ 3969:
+/***/ 2226:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -60536,8 +61247,8 @@ function nonAscii(value) {
 /* harmony export */   gL: () => (/* binding */ sampleIssuer),
 /* harmony export */   q2: () => (/* binding */ isSampleJwt)
 /* harmony export */ });
-/* harmony import */ var _checksums_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1256);
-/* harmony import */ var _url_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8545);
+/* harmony import */ var _checksums_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4467);
+/* harmony import */ var _url_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(126);
 
 
 /**
@@ -60600,7 +61311,7 @@ function unclaimedJwt(value) {
 
 /***/ }),
 
-/***/ 9974:
+/***/ 6403:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -60804,7 +61515,7 @@ function literalPrefix(source) {
 
 /***/ }),
 
-/***/ 4506:
+/***/ 9701:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -60814,8 +61525,8 @@ function literalPrefix(source) {
 /* harmony export */   Pf: () => (/* binding */ verifyPuttyKey),
 /* harmony export */   zR: () => (/* binding */ pemBody)
 /* harmony export */ });
-/* harmony import */ var _checksums_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1256);
-/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6528);
+/* harmony import */ var _checksums_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4467);
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9509);
 
 
 /**
@@ -61040,7 +61751,7 @@ function verifyPuttyKey(text, from) {
 
 /***/ }),
 
-/***/ 9579:
+/***/ 240:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -61053,13 +61764,13 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: MAX_SCAN_BYTES
 
 // EXTERNAL MODULE: ./lib/core/workspace/stream.js
-var stream = __nccwpck_require__(8673);
+var stream = __nccwpck_require__(7302);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/binary-files.js
-var binary_files = __nccwpck_require__(549);
+var binary_files = __nccwpck_require__(7000);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/pem.js
-var pem = __nccwpck_require__(4506);
+var pem = __nccwpck_require__(9701);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/certificates.js
 
 
@@ -61292,19 +62003,19 @@ function certificateSiblings(file) {
 }
 
 // EXTERNAL MODULE: ./lib/core/parsers/k8s.js + 2 modules
-var k8s = __nccwpck_require__(7170);
+var k8s = __nccwpck_require__(314);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/detectors.js + 10 modules
-var secrets_detectors = __nccwpck_require__(9098);
+var secrets_detectors = __nccwpck_require__(1048);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/context.js
-var context = __nccwpck_require__(5939);
+var context = __nccwpck_require__(4460);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/jwt.js
-var jwt = __nccwpck_require__(3969);
+var jwt = __nccwpck_require__(2226);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/keywords.js
-var keywords = __nccwpck_require__(9974);
+var keywords = __nccwpck_require__(6403);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/types.js
-var types = __nccwpck_require__(3717);
+var types = __nccwpck_require__(7310);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/values.js
-var values = __nccwpck_require__(6528);
+var values = __nccwpck_require__(9509);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/scan.js
 
 
@@ -62196,7 +62907,7 @@ function countLines(text) {
 
 /***/ }),
 
-/***/ 3717:
+/***/ 7310:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -62220,7 +62931,7 @@ const FAMILY_PRIORITY = [
 
 /***/ }),
 
-/***/ 8545:
+/***/ 126:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -62234,8 +62945,8 @@ const FAMILY_PRIORITY = [
 /* harmony export */   pQ: () => (/* binding */ gitCredentialsDetector)
 /* harmony export */ });
 /* unused harmony export showableUser */
-/* harmony import */ var _judge_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5171);
-/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6528);
+/* harmony import */ var _judge_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1272);
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9509);
 
 
 /**
@@ -62427,12 +63138,19 @@ const KV_HOST = /^(?:server|data source|datasource|host|hostname|address|addr|ne
 const KV_USER = /^(?:user id|userid|uid|user|username|user name)$/i;
 /** Where a connection string written in a string, an attribute or a line of configuration ends. */
 const KV_BOUNDARY = /["'`<>\\]/;
+/**
+ * A value a build or a release fills in (`${DB_PASS}`, `%DB_PASS%`, `{0}`, Maven's `@db.password@`,
+ * Octopus's and Azure DevOps' `#{DbPassword}`), not a password. A password may still start with `@`
+ * or `#` (`@x9Kq!...`).
+ */
+const KV_TOKEN = /^(?:[$%{]|@[\w.-]*@|@\{|#\{|#[\w.-]+#)/;
 /** Hosts of the developer's own machine that SQL Server's clients name (`.`, `(local)`, `(localdb)\\x`). */
 const KV_LOCAL_HOST = /^(?:\.|\(local\)|\(localdb\)|tcp:(?:localhost|127\.0\.0\.1)|np:|lpc:)/i;
 /**
  * Passwords in key-value connection strings: a `Password` (or `Pwd`) key among `;`-separated pairs
  * that also name a server and a user, as .NET's `appsettings.json` and `Web.config`, ODBC DSNs and
- * JDBC URLs for SQL Server write them. Judged as a URL's password is: placeholders, interpolations,
+ * JDBC URLs for SQL Server write them, or among space-separated pairs naming a `host` (or `hostaddr`)
+ * and a `user`, as PostgreSQL's libpq reads them (a DSN without a host goes to the local socket). Judged as a URL's password is: placeholders, interpolations,
  * default passwords, a password equal to the user, and servers on the developer's own machine are
  * left alone.
  */
@@ -62443,7 +63161,8 @@ const keyValueConnectionStringDetector = {
     confirm: /(?:password|pwd)[ \t]*=/iy,
     identity: 'context',
     describes: 'Passwords in key-value connection strings (`Server=db;User ID=app;Password=...`: ADO.NET, ODBC, ' +
-        'Npgsql, JDBC for SQL Server) that name a server and a user, except interpolated, placeholder and ' +
+        "Npgsql, JDBC for SQL Server; libpq's `host=db user=app password=...`) that name a server and a " +
+        'user, except interpolated, placeholder and ' +
         'default passwords (also in leetspeak: `P@ssw0rd`), passwords equal to the user name, and servers on ' +
         "the developer's own machine.",
     find(line) {
@@ -62457,26 +63176,31 @@ const keyValueConnectionStringDetector = {
             let to = m.index + m[0].length;
             while (to < line.length && !KV_BOUNDARY.test(line[to]))
                 to += 1;
-            const pairs = new Map();
-            for (const part of line.slice(from, to).split(';')) {
-                const eq = part.indexOf('=');
-                if (eq > 0)
-                    pairs.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim());
-            }
+            const run = line.slice(from, to);
+            let pairs = kvPairs(run.split(';'));
             // JDBC for SQL Server names the server in a URL before the pairs (`jdbc:sqlserver://db:1433;user=...`).
-            const host = [...pairs].find(([k]) => KV_HOST.test(k))?.[1] ??
-                /:\/\/([A-Za-z0-9_][A-Za-z0-9._-]{0,252})/.exec(line.slice(from, to).split(';')[0])?.[1];
-            const user = [...pairs].find(([k]) => KV_USER.test(k))?.[1];
+            let host = [...pairs].find(([k]) => KV_HOST.test(k))?.[1] ??
+                /:\/\/([A-Za-z0-9_][A-Za-z0-9._-]{0,252})/.exec(run.split(';')[0])?.[1];
+            let user = [...pairs].find(([k]) => KV_USER.test(k))?.[1];
+            // libpq's form (PostgreSQL's clients, Go's lib/pq and pgx, psycopg): pairs apart by spaces.
+            let separator = /;/g;
+            if ((!host || user === undefined) && !run.includes(';')) {
+                pairs = kvPairs(run.trim().split(/\s+/));
+                host = pairs.get('host') ?? pairs.get('hostaddr');
+                user = pairs.get('user');
+                separator = /\s/g;
+            }
             if (!host || user === undefined)
                 continue;
-            const end = line.indexOf(';', m.index + m[0].length);
+            separator.lastIndex = m.index + m[0].length;
+            const end = separator.exec(line)?.index ?? -1;
             const raw = line.slice(m.index + m[0].length, end === -1 || end > to ? to : end);
             const password = raw.trim();
             const start = m.index + m[0].length + raw.indexOf(password);
             const hostName = host.replace(/^tcp:/i, '').replace(/[,:\\].*$/, '');
             if (password.length < 4 ||
                 (0,_values_js__WEBPACK_IMPORTED_MODULE_1__/* .isPlaceholder */ .wK)(password) ||
-                /^[$%{@#]/.test(password) ||
+                KV_TOKEN.test(password) ||
                 password === user ||
                 (0,_judge_js__WEBPACK_IMPORTED_MODULE_0__/* .defaultPassword */ .P)(password) ||
                 (0,_judge_js__WEBPACK_IMPORTED_MODULE_0__/* .standIn */ .us)(password) ||
@@ -62496,6 +63220,16 @@ const keyValueConnectionStringDetector = {
         return hits;
     },
 };
+/** The `key=value` parts of a connection string, keys in lower case. */
+function kvPairs(parts) {
+    const pairs = new Map();
+    for (const part of parts) {
+        const eq = part.indexOf('=');
+        if (eq > 0)
+            pairs.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim());
+    }
+    return pairs;
+}
 /** `.git-credentials`: git's plain-text credential store, one URL with its credential per line. */
 const gitCredentialsDetector = {
     id: 'git-credentials',
@@ -62515,13 +63249,13 @@ const gitCredentialsDetector = {
 
 /***/ }),
 
-/***/ 4095:
+/***/ 4442:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   _: () => (/* binding */ credentialInValue)
 /* harmony export */ });
-/* harmony import */ var _url_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8545);
+/* harmony import */ var _url_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(126);
 
 /**
  * Values that are credentials whatever the name of the variable holding them: a URL carrying a
@@ -62550,7 +63284,7 @@ function credentialInValue(value) {
 
 /***/ }),
 
-/***/ 6528:
+/***/ 9509:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -62610,8 +63344,10 @@ function characterClasses(value) {
 /**
  * Words that documentation, templates and tests put where a secret goes. Matched anywhere in the
  * value, case-insensitively, so `sk_live_EXAMPLEKEY...` and `<your-token-here>` are both placeholders.
+ * "here" counts only as the last word, after a separator (`ACCESS_KEY_HERE`, `token-goes-here`): the
+ * text that says where the real value goes, and at the end of a random token a one-in-a-billion event.
  */
-const PLACEHOLDER_WORDS = /example|sample|placeholder|changeme|change[_-]me|dummy|redacted|replace[_-]?me|your[_-]|\*\*\*|###|\.\.\.|…|<[^>]{0,64}>|insert[_-]|IOSFODNN7|K7MDENG|notreal|not[_ -](?:a|my|the)?[_ -]?real|lorem|foobar|masked/i;
+const PLACEHOLDER_WORDS = /example|sample|placeholder|changeme|change[_-]me|dummy|redacted|replace[_-]?me|your[_-]|\*\*\*|###|\.\.\.|…|<[^>]{0,64}>|insert[_-]|IOSFODNN7|K7MDENG|notreal|not[_ -](?:a|my|the)?[_ -]?real|lorem|foobar|masked|(?:^|[-_. ])here$/i;
 /**
  * Short stand-ins that a random string contains by chance (`xXx`, `tbD`, `FaKe` appear in one random
  * 50-character token in a few hundred): only as a whole word, or as a run in one case.
@@ -62735,7 +63471,7 @@ function contextIdentity(detectorId, context, value) {
 
 /***/ }),
 
-/***/ 3315:
+/***/ 1550:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -62744,10 +63480,10 @@ function contextIdentity(detectorId, context, value) {
 /* harmony export */   mN: () => (/* binding */ literalCredentials)
 /* harmony export */ });
 /* unused harmony export isPlaceholder */
-/* harmony import */ var _parsers_terraform_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3011);
-/* harmony import */ var _secrets_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6528);
-/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3703);
-/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8216);
+/* harmony import */ var _parsers_terraform_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8257);
+/* harmony import */ var _secrets_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9509);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9800);
+/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1385);
 
 
 
@@ -62884,7 +63620,7 @@ function isPlaceholder(value) {
 
 /***/ }),
 
-/***/ 8216:
+/***/ 1385:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -62900,8 +63636,8 @@ function isPlaceholder(value) {
 /* harmony export */   qj: () => (/* binding */ literalStrings),
 /* harmony export */   ww: () => (/* binding */ givenOnCommandLine)
 /* harmony export */ });
-/* harmony import */ var _parsers_terraform_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3011);
-/* harmony import */ var _parsers_terraform_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3503);
+/* harmony import */ var _parsers_terraform_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8257);
+/* harmony import */ var _parsers_terraform_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8116);
 
 
 /**
@@ -63030,7 +63766,7 @@ function literalStrings(body, name) {
 
 /***/ }),
 
-/***/ 3703:
+/***/ 9800:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -63044,7 +63780,7 @@ function defineEvaluator(evaluator) {
 
 /***/ }),
 
-/***/ 4351:
+/***/ 6440:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -63052,7 +63788,7 @@ function defineEvaluator(evaluator) {
 /* harmony export */   fN: () => (/* binding */ actionApi)
 /* harmony export */ });
 /* unused harmony export ONLINE_REQUEST_BUDGET */
-/* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6813);
+/* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4782);
 
 /**
  * What the online workflow audits ask GitHub about the actions a repository uses: the repository
@@ -63281,11 +64017,12 @@ function rateLimited(r) {
 
 /***/ }),
 
-/***/ 414:
+/***/ 5191:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $9: () => (/* binding */ everyWorkflow),
+/* harmony export */   Gf: () => (/* binding */ linkedWorkflows),
 /* harmony export */   _X: () => (/* binding */ calledHere),
 /* harmony export */   ch: () => (/* binding */ localCallers),
 /* harmony export */   lV: () => (/* binding */ callingJobs),
@@ -63295,8 +64032,8 @@ function rateLimited(r) {
 /* harmony export */   wG: () => (/* binding */ eventsHere),
 /* harmony export */   yE: () => (/* binding */ triggeringEvents)
 /* harmony export */ });
-/* harmony import */ var _parsers_uses_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3850);
-/* harmony import */ var _parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8539);
+/* harmony import */ var _parsers_uses_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5865);
+/* harmony import */ var _parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1692);
 
 
 /**
@@ -63434,6 +64171,117 @@ function calledFrom(workspace, files) {
 function everyWorkflow(_changed, head, base) {
     return [...(0,_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__/* .workflowFiles */ .BF)(head.tree()), ...(0,_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__/* .workflowFiles */ .BF)(base.tree())];
 }
+/**
+ * The workflow and action files whose findings a change of `changed` may alter, for a rule that
+ * reads across workflows only through the links between them: the changed files and every file
+ * linked to them, on either tree, through chains of links in any direction. Two files are linked
+ * when one calls the other (a job's `uses:` of a reusable workflow, a step's of a local action, by a
+ * local path or by any repository's path to a file here, as this repository's own name at a ref
+ * reads), or when one's `workflow_run` trigger names the other (by its `name:`, or by its file name,
+ * which a workflow without a name goes by). Whole linked groups are taken, not only callers and
+ * callees: a called workflow is judged by its callers' triggers, and a caller by what its other
+ * called workflows do with what it hands them. A changed file that is no workflow or action (a
+ * script, a package.json, an ignore file: what a step runs or builds) is read in ways not followed
+ * here: then every workflow and action of either tree ({@link everyWorkflow}).
+ */
+function linkedWorkflows(changed, head, base) {
+    const every = everyWorkflow(changed, head, base);
+    const known = new Set(every);
+    if (changed.some((f) => !known.has(f)))
+        return every;
+    const heads = workflowLinks(head.tree());
+    const bases = workflowLinks(base.tree());
+    const seen = new Set(changed);
+    const queue = [...changed];
+    for (let f = queue.shift(); f !== undefined; f = queue.shift()) {
+        for (const links of [heads, bases]) {
+            for (const next of links.get(f) ?? []) {
+                if (seen.has(next))
+                    continue;
+                seen.add(next);
+                queue.push(next);
+            }
+        }
+    }
+    return [...seen].filter((f) => known.has(f));
+}
+/**
+ * The links of {@link linkedWorkflows} of one tree, both ways: each workflow or action file to the
+ * files it calls or names and to those that call or name it. Built once per tree.
+ */
+function workflowLinks(workspace) {
+    return workspace.memo('workflow-links', '', () => {
+        const links = new Map();
+        const link = (a, b) => {
+            if (a === b)
+                return;
+            for (const [from, to] of [
+                [a, b],
+                [b, a],
+            ]) {
+                const set = links.get(from);
+                if (set)
+                    set.add(to);
+                else
+                    links.set(from, new Set([to]));
+            }
+        };
+        const called = (from, uses) => {
+            const ref = (0,_parsers_uses_js__WEBPACK_IMPORTED_MODULE_0__/* .parseUses */ .A)(uses);
+            const path = ref.kind === 'local'
+                ? normalize(ref.path.replace(/@.*$/, ''))
+                : ref.kind === 'repository'
+                    ? ref.path
+                    : undefined;
+            if (path === undefined)
+                return;
+            const dir = path.replace(/\/$/, '');
+            link(from, dir);
+            for (const name of ['action.yml', 'action.yaml'])
+                link(from, dir === '' ? name : `${dir}/${name}`);
+        };
+        const byName = new Map();
+        const followers = [];
+        const sources = (0,_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__/* .workflowSources */ .Gf)(workspace);
+        for (const source of sources) {
+            if (source.kind !== 'workflow')
+                continue;
+            for (const name of [source.name?.value, source.path.replace(/^.*\//, '')]) {
+                if (typeof name !== 'string')
+                    continue;
+                const list = byName.get(name);
+                if (list)
+                    list.push(source.path);
+                else
+                    byName.set(name, [source.path]);
+            }
+            for (const trigger of source.on?.events ?? []) {
+                if (trigger.event !== 'workflow_run')
+                    continue;
+                const config = trigger.config?.value;
+                const list = config?.workflows;
+                const names = Array.isArray(list) ? list.map(String) : typeof list === 'string' ? [list] : [];
+                followers.push({ path: source.path, names });
+            }
+        }
+        for (const { path, names } of followers)
+            for (const name of names)
+                for (const named of byName.get(name) ?? [])
+                    link(path, named);
+        (0,_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__/* .walkWorkflows */ .EG)(sources, {
+            everyStep: true,
+            job(job, workflow) {
+                if (job.uses)
+                    called(workflow.path, job.uses.value);
+            },
+            step(step, source) {
+                if (step.uses)
+                    called(source.path, step.uses.value);
+            },
+        });
+        return links;
+    });
+}
 /** `./a/./b/` -> `a/b/`: the path relative to the repository root, as the index lists files. */
 function normalize(path) {
     return path
@@ -63508,15 +64356,15 @@ function runsHere(workspace, source) {
 
 /***/ }),
 
-/***/ 6750:
+/***/ 493:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   K: () => (/* binding */ commandsOf),
 /* harmony export */   k: () => (/* binding */ programName)
 /* harmony export */ });
-/* harmony import */ var _script_memo_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3730);
-/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1248);
+/* harmony import */ var _script_memo_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7067);
+/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6841);
 
 
 /**
@@ -63868,7 +64716,7 @@ function programName(command) {
 
 /***/ }),
 
-/***/ 9730:
+/***/ 8025:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -63878,8 +64726,8 @@ function programName(command) {
 /* harmony export */   on: () => (/* reexport safe */ _parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__.on),
 /* harmony export */   sg: () => (/* reexport safe */ _parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__.sg)
 /* harmony export */ });
-/* harmony import */ var _parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8110);
-/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5529);
+/* harmony import */ var _parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2127);
+/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6082);
 
 
 
@@ -64065,17 +64913,17 @@ function literal(node) {
 
 /***/ }),
 
-/***/ 1930:
+/***/ 459:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   g: () => (/* binding */ containerPasswords),
 /* harmony export */   l: () => (/* binding */ workflowContainerCredentials)
 /* harmony export */ });
-/* harmony import */ var _location_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6244);
-/* harmony import */ var _parsers_workflow_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8539);
-/* harmony import */ var _secrets_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6528);
-/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3703);
+/* harmony import */ var _location_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4395);
+/* harmony import */ var _parsers_workflow_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1692);
+/* harmony import */ var _secrets_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9509);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9800);
 
 
 
@@ -64144,7 +64992,7 @@ function containerPasswords(job) {
 
 /***/ }),
 
-/***/ 437:
+/***/ 2770:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -64156,8 +65004,8 @@ function containerPasswords(job) {
 /* harmony export */   Th: () => (/* reexport safe */ _parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__.Th),
 /* harmony export */   Y4: () => (/* binding */ jobGuards)
 /* harmony export */ });
-/* harmony import */ var _parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8110);
-/* harmony import */ var _conditions_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9730);
+/* harmony import */ var _parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2127);
+/* harmony import */ var _conditions_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8025);
 
 
 
@@ -64424,7 +65272,7 @@ function contextEvents(context) {
 
 /***/ }),
 
-/***/ 6638:
+/***/ 7377:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -64437,10 +65285,10 @@ function contextEvents(context) {
 /* harmony export */   rx: () => (/* binding */ followCalls)
 /* harmony export */ });
 /* unused harmony export makefileRules */
-/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4006);
-/* harmony import */ var _parsers_dockerfile_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9024);
-/* harmony import */ var _parsers_package_json_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2343);
-/* harmony import */ var _workspace_screens_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9752);
+/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(636);
+/* harmony import */ var _parsers_dockerfile_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8071);
+/* harmony import */ var _parsers_package_json_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7068);
+/* harmony import */ var _workspace_screens_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7993);
 
 
 
@@ -65034,7 +65882,7 @@ function isRecord(v) {
 
 /***/ }),
 
-/***/ 3925:
+/***/ 7698:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -65052,14 +65900,14 @@ function isRecord(v) {
 /* harmony export */   zH: () => (/* binding */ unpublishedOutput)
 /* harmony export */ });
 /* unused harmony exports PUBLISH_COMMAND, publishesIn */
-/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4006);
-/* harmony import */ var _parsers_uses_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3850);
-/* harmony import */ var _callers_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(414);
-/* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6750);
-/* harmony import */ var _event_guards_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(437);
-/* harmony import */ var _pr_evidence_follow_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6638);
-/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5529);
-/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1248);
+/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(636);
+/* harmony import */ var _parsers_uses_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5865);
+/* harmony import */ var _callers_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5191);
+/* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(493);
+/* harmony import */ var _event_guards_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2770);
+/* harmony import */ var _pr_evidence_follow_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7377);
+/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6082);
+/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6841);
 
 
 
@@ -65552,7 +66400,7 @@ function unpublishedOutput(job) {
 
 /***/ }),
 
-/***/ 3730:
+/***/ 7067:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -65582,7 +66430,7 @@ function memoByScript(scan, limit = 2048) {
 
 /***/ }),
 
-/***/ 5529:
+/***/ 6082:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -65613,9 +66461,9 @@ function memoByScript(scan, limit = 2048) {
 /* harmony export */   vO: () => (/* binding */ stepLabel)
 /* harmony export */ });
 /* unused harmony exports PRIVILEGED_EVENTS, conditionOf, stepText, SECRET_REFERENCE, ARTIFACT_READ */
-/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4006);
-/* harmony import */ var _parsers_expression_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8870);
-/* harmony import */ var _parsers_uses_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3850);
+/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(636);
+/* harmony import */ var _parsers_expression_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8438);
+/* harmony import */ var _parsers_uses_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5865);
 
 
 
@@ -65920,7 +66768,7 @@ const ARTIFACT_READ = /\$\(\s*(?:cat|<|jq|head|tail|tr|sed|awk)\b|`\s*cat\b/;
 
 /***/ }),
 
-/***/ 1248:
+/***/ 6841:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -65930,8 +66778,8 @@ const ARTIFACT_READ = /\$\(\s*(?:cat|<|jq|head|tail|tr|sed|awk)\b|`\s*cat\b/;
 /* harmony export */   h6: () => (/* binding */ shellWrites),
 /* harmony export */   wP: () => (/* binding */ headCheckouts)
 /* harmony export */ });
-/* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6643);
-/* harmony import */ var _script_memo_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3730);
+/* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1976);
+/* harmony import */ var _script_memo_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7067);
 
 
 /** Replaces `\` + line break with blanks of the same length, so offsets stay valid. */
@@ -66230,7 +67078,7 @@ const EVERY_PULL_REF = /(?<![\w-])git\s+(?:-c\s+\S+\s+){0,4}(?:(?:fetch|pull)\s[
 
 /***/ }),
 
-/***/ 9938:
+/***/ 4931:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -66341,7 +67189,7 @@ function sameFix(a, b) {
 
 /***/ }),
 
-/***/ 6813:
+/***/ 4782:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -66458,14 +67306,15 @@ const ADMINISTRATION_READ = 'the "Administration: read" repository permission (a
 
 /***/ }),
 
-/***/ 3365:
+/***/ 5046:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  w: () => (/* binding */ heapForCheck),
-  D: () => (/* binding */ tuneHeap)
+  E3: () => (/* binding */ compilersForCheck),
+  wC: () => (/* binding */ heapForCheck),
+  DR: () => (/* binding */ tuneHeap)
 });
 
 ;// CONCATENATED MODULE: external "node:v8"
@@ -66521,11 +67370,23 @@ function heapForCheck(reads) {
     (0,external_node_v8_namespaceObject.setFlagsFromString)(`--semi-space-growth-factor=${tree ? 1 : V8_SEMI_SPACE_GROWTH_FACTOR}`);
     (0,external_node_v8_namespaceObject.setFlagsFromString)(`--heap-growing-percent=${tree ? HEAP_GROWING_PERCENT : 0}`);
 }
+/**
+ * Which of V8's optimizing compilers a check uses, set when it starts (read whenever a function gets
+ * hot, so it takes effect at once, for every thread). A check of a change runs for well under a
+ * second of CPU, too short for most of what Maglev compiles on V8's helper threads to pay back: the
+ * Action's 50-file pull request spent about a sixth of its CPU compiling (Maglev and TurboFan) on
+ * them, and without Maglev, its hottest functions still reaching TurboFan, it takes about 7% less
+ * CPU (docs/performance.md, twenty-eighth round). A check of the whole tree keeps both: there the
+ * optimized code runs long enough to pay, and turning Maglev off did not save CPU.
+ */
+function compilersForCheck(reads) {
+    (0,external_node_v8_namespaceObject.setFlagsFromString)(reads === 'tree' ? '--maglev' : '--no-maglev');
+}
 
 
 /***/ }),
 
-/***/ 6244:
+/***/ 4395:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -66560,7 +67421,7 @@ function fileLocation(path) {
 
 /***/ }),
 
-/***/ 3978:
+/***/ 169:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66587,11 +67448,11 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./lib/core/location.js
-var core_location = __nccwpck_require__(6244);
+var core_location = __nccwpck_require__(4395);
 // EXTERNAL MODULE: ./lib/core/workspace/screens.js
-var screens = __nccwpck_require__(9752);
+var screens = __nccwpck_require__(7993);
 // EXTERNAL MODULE: ./lib/core/workspace/yaml.js
-var yaml = __nccwpck_require__(2686);
+var yaml = __nccwpck_require__(2401);
 ;// CONCATENATED MODULE: ./lib/core/parsers/compose-interpolation.js
 /**
  * Compose's variable interpolation, as `docker compose` applies it to every value of a compose file
@@ -66750,13 +67611,13 @@ function parseDotenv(text) {
 }
 
 // EXTERNAL MODULE: ./lib/core/parsers/devcontainer.js
-var devcontainer = __nccwpck_require__(3516);
+var devcontainer = __nccwpck_require__(9847);
 // EXTERNAL MODULE: ./lib/core/parsers/shell-commands.js
-var shell_commands = __nccwpck_require__(3473);
+var shell_commands = __nccwpck_require__(2094);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow.js
-var workflow = __nccwpck_require__(8539);
+var workflow = __nccwpck_require__(1692);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow-deploys.js
-var workflow_deploys = __nccwpck_require__(8362);
+var workflow_deploys = __nccwpck_require__(6349);
 ;// CONCATENATED MODULE: ./lib/core/parsers/compose.js
 
 
@@ -66885,10 +67746,17 @@ function composeFileVariable(workspace, env) {
 /**
  * The files a script or workflow passes to Compose (`docker compose -f a.yml -f b.yml`, `docker-compose
  * --file=a.yml`, `podman compose`) or to `docker stack deploy -c` / `--compose-file`.
+ */
+function commandComposeFiles(workspace, script) {
+    return composeCommands(workspace, script).flatMap((c) => c.files);
+}
+/**
+ * The Compose commands of a script or workflow, each with the compose files it is given (`-f`), the
+ * variable files (`--env-file`, Compose only) and the folders its paths are read from.
  * Read line by line (a line continued with `\` is one), from where the command starts, so that a
  * workflow's `run:` or a Makefile's recipe reads as the shell does.
  */
-function commandComposeFiles(workspace, script) {
+function composeCommands(workspace, script) {
     const text = workspace.text(script);
     if (text === undefined)
         return [];
@@ -66912,17 +67780,24 @@ function commandComposeFiles(workspace, script) {
                 continue;
             const [short, long] = options.names;
             const after = options.words;
+            const command = { files: [], envFiles: [], dirs };
             for (let k = 0; k < after.length; k++) {
                 const w = after[k];
                 let value;
+                let env = false;
                 if (w === short || w === long)
                     value = after[++k];
                 else if (w.startsWith(`${long}=`) || w.startsWith(`${short}=`))
                     value = w.slice(w.indexOf('=') + 1);
+                else if (long === '--file' && w === '--env-file')
+                    [value, env] = [after[++k], true];
+                else if (long === '--file' && w.startsWith('--env-file='))
+                    [value, env] = [w.slice(11), true];
                 const file = value === undefined ? undefined : resolveNamed(workspace, value, dirs);
                 if (file)
-                    out.push(file);
+                    (env ? command.envFiles : command.files).push(file);
             }
+            out.push(command);
         }
     }
     return out;
@@ -66994,6 +67869,7 @@ function readComposeServices(workspace, file) {
         // Compose interpolates every value (never a key) before it runs anything.
         const envFile = text.includes('$') ? projectEnvFile(workspace, file) : undefined;
         const env = envFile?.values ?? new Map();
+        const given = text.includes('$') ? givenEnvFiles(workspace, file, envFile) : [];
         const copies = new WeakMap();
         for (const document of parsed.documents) {
             const root = document.value;
@@ -67011,6 +67887,22 @@ function readComposeServices(workspace, file) {
                     node: nodeAt(document, pointer, value),
                     ...(envFile ? { envFile } : {}),
                 });
+                // A run given another variable file: the settings it makes differ, judged as that run's
+                // (the others are the same as the service's, judged once).
+                for (const other of given) {
+                    const variant = interpolated(written, other.values, new WeakMap());
+                    const differing = Object.keys(variant).filter((k) => JSON.stringify(variant[k]) !== JSON.stringify(value[k]));
+                    if (differing.length === 0)
+                        continue;
+                    const partial = Object.fromEntries(differing.map((k) => [k, variant[k]]));
+                    services.push({
+                        path: file,
+                        document,
+                        name,
+                        node: nodeAt(document, pointer, partial),
+                        envFile: other,
+                    });
+                }
             }
         }
         return services;
@@ -67028,6 +67920,55 @@ function projectEnvFile(workspace, file) {
         return undefined;
     const text = workspace.text(envPath);
     return text === undefined ? undefined : { path: envPath, values: parseDotenv(text) };
+}
+/**
+ * The variable files a script, Makefile or workflow passes with `--env-file` to a Compose command that
+ * reads `file` (see {@link commandEnvFiles}), each read over the project's `.env`: a run given one
+ * interpolates with what it sets.
+ */
+function givenEnvFiles(workspace, file, project) {
+    const out = [];
+    for (const env of commandEnvFiles(workspace).get(file) ?? []) {
+        if (env === project?.path || out.some((e) => e.path === env) || out.length >= MAX_GIVEN_ENV_FILES)
+            continue;
+        const text = workspace.text(env);
+        if (text === undefined)
+            continue;
+        const values = new Map(project?.values ?? []);
+        for (const [k, v] of parseDotenv(text))
+            values.set(k, v);
+        out.push({ path: env, values, given: true });
+    }
+    return out;
+}
+/** Variable files given to the commands that read one compose file, judged at most. */
+const MAX_GIVEN_ENV_FILES = 8;
+/** The file names Compose looks for in its working folder when no `-f` is given. */
+const DEFAULT_COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+/**
+ * For each compose file, the files that the repository's scripts, Makefiles and workflows pass with
+ * `--env-file` to a Compose command that reads it: named with `-f`, or, without one, the default
+ * compose file of the folder the command runs in (the repository's top, the script's own folder, or a
+ * `working-directory:` the workflow names). Computed once.
+ */
+function commandEnvFiles(workspace) {
+    return workspace.memo('compose-env-files', '', () => {
+        const out = new Map();
+        for (const script of workspace.screenedGlob(COMMAND_GLOBS, COMPOSE_COMMANDS)) {
+            if (!workspace.text(script)?.includes('--env-file'))
+                continue;
+            for (const command of composeCommands(workspace, script)) {
+                if (command.envFiles.length === 0)
+                    continue;
+                const files = command.files.length > 0
+                    ? command.files
+                    : command.dirs.flatMap((d) => DEFAULT_COMPOSE_NAMES.map((n) => (d === '' ? n : `${d}/${n}`)).filter((f) => workspace.has(f)));
+                for (const f of files)
+                    out.set(f, [...(out.get(f) ?? []), ...command.envFiles]);
+            }
+        }
+        return out;
+    });
 }
 /**
  * A compose value with its strings interpolated (see compose-interpolation.ts): a string Compose
@@ -67108,7 +68049,10 @@ function interpolationNote(service, node) {
     const parts = [];
     const fromFile = names('env-file');
     if (fromFile.length > 0 && service.envFile) {
-        parts.push(`${service.envFile.path}, which Compose reads, sets ${fromFile.map((n) => `${n}=${JSON.stringify(service.envFile.values.get(n))}`).join(', ')}`);
+        const how = service.envFile.given
+            ? 'which a Compose command of the repository is given with --env-file'
+            : 'which Compose reads';
+        parts.push(`${service.envFile.path}, ${how}, sets ${fromFile.map((n) => `${n}=${JSON.stringify(service.envFile.values.get(n))}`).join(', ')}`);
     }
     const defaulted = names('default');
     if (defaulted.length > 0) {
@@ -67629,7 +68573,7 @@ function serviceFinding(service, node, what, effect, keyParts) {
 
 /***/ }),
 
-/***/ 3516:
+/***/ 9847:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -67675,7 +68619,7 @@ function devEnvironmentMark(file) {
 
 /***/ }),
 
-/***/ 4528:
+/***/ 8219:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -67879,7 +68823,7 @@ function matchingBrace(text, open) {
 
 /***/ }),
 
-/***/ 9024:
+/***/ 8071:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67903,12 +68847,14 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: DOCKERFILE_TEMPLATE
 
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./lib/core/vendored.js + 1 modules
-var vendored = __nccwpck_require__(7680);
+var vendored = __nccwpck_require__(4919);
 // EXTERNAL MODULE: ./lib/core/workspace/lines.js
-var workspace_lines = __nccwpck_require__(6774);
+var workspace_lines = __nccwpck_require__(1211);
 // EXTERNAL MODULE: ./lib/core/parsers/dockerfile-words.js
-var dockerfile_words = __nccwpck_require__(4528);
+var dockerfile_words = __nccwpck_require__(8219);
 ;// CONCATENATED MODULE: ./lib/core/parsers/dockerfile-scope.js
 
 /** The names a value refers to (`$NAME`, `${NAME}`, `${NAME:-word}`), in order. */
@@ -68053,10 +68999,11 @@ function runPosition(rawArgs, rawOffset, escapeChar, lines, index) {
 }
 
 // EXTERNAL MODULE: ./lib/core/parsers/shell.js
-var shell = __nccwpck_require__(5582);
+var shell = __nccwpck_require__(9071);
 // EXTERNAL MODULE: ./lib/core/parsers/shell-commands.js
-var shell_commands = __nccwpck_require__(3473);
+var shell_commands = __nccwpck_require__(2094);
 ;// CONCATENATED MODULE: ./lib/core/parsers/dockerfile.js
+
 
 
 
@@ -68176,6 +69123,7 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
                 users: [],
                 runs: [],
                 envs: [],
+                onbuildEnvs: [],
                 adds: [],
                 exposes: [],
                 command: false,
@@ -68184,8 +69132,12 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
                 copies: 0,
                 copiesFrom: [],
                 volumes: [],
+                placed: new Map(),
+                workdir: '/',
             };
             const parent = inheritedStage(model, stage, globals);
+            if (parent)
+                stage.workdir = parent.workdir;
             scope = new StageScope(globals, parent ? envAtEnd[parent.index] : undefined, escapeChar, globalOrigins, parent ? originsAtEnd[parent.index] : undefined);
             posixShell = parent ? (shellAtEnd[parent.index] ?? true) : true;
             envNames = new Set(parent ? envAtEnd[parent.index]?.keys() : []);
@@ -68205,6 +69157,9 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
             : undefined;
         if (stage && copyFrom)
             stage.copiesFrom.push(copyFrom);
+        if (stage && (keyword === 'COPY' || keyword === 'ADD') && !copyFrom) {
+            placeContextCopy(stage, ins, escapeChar);
+        }
         if (keyword === 'ARG') {
             const args = readArgs(ins, escapeChar, spanOf(ins.getRange()));
             (stage ? stage.args : model.globalArgs).push(...args);
@@ -68216,6 +69171,19 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
             stage.envs.push(...envs);
             for (const e of envs)
                 envNames.add(e.name);
+        }
+        else if (stage && keyword === 'ONBUILD') {
+            const trigger = ins.getTriggerInstruction();
+            if (trigger?.getKeyword() === 'ENV') {
+                for (const p of trigger.getProperties()) {
+                    const range = {
+                        start: p.getNameRange().start,
+                        end: p.getValueRange()?.end ?? p.getNameRange().end,
+                    };
+                    const span = spanOf(range);
+                    stage.onbuildEnvs.push({ name: p.getName(), value: p.getValue() ?? '', span, at: span.start });
+                }
+            }
         }
         else if (stage && scope && keyword === 'ADD') {
             stage.adds.push(readAdd(ins, scope, spanOf));
@@ -68265,11 +69233,42 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
                 : (0,dockerfile_words/* splitWords */.yM)(raw, escapeChar);
             stage.volumes.push(...paths.filter((v) => typeof v === 'string' && v !== ''));
         }
+        else if (stage && keyword === 'WORKDIR') {
+            const [dir] = (0,dockerfile_words/* splitWords */.yM)((0,dockerfile_words/* joinContinuations */.L0)(ins.getRawArgumentsContent() ?? '', escapeChar), escapeChar);
+            const resolved = dir && scope ? scope.expand(dir) : dir;
+            stage.workdir =
+                !resolved || resolved.includes(dockerfile_words/* UNRESOLVED */.gm) || /[$"']/.test(resolved)
+                    ? undefined
+                    : resolved.startsWith('/')
+                        ? external_node_path_.posix.resolve(resolved)
+                        : stage.workdir && external_node_path_.posix.resolve(stage.workdir, resolved);
+        }
         else if (stage && keyword === 'SHELL') {
             posixShell = isPosixShell((0,dockerfile_words/* joinContinuations */.L0)(ins.getRawArgumentsContent() ?? '', escapeChar));
         }
     }
     return model;
+}
+/** Records where a COPY or ADD from the build context puts each of its sources (see `Stage.placed`). */
+function placeContextCopy(stage, ins, escapeChar) {
+    // The exec form read as JSON here: dockerfile-ast's JSON strings drop the spaces inside them.
+    const raw = (0,dockerfile_words/* joinContinuations */.L0)(ins.getRawArgumentsContent() ?? '', escapeChar);
+    const json = ins.getJSONStrings().length > 0 ? raw.slice(raw.indexOf('[')) : '';
+    const words = isJsonArray(json)
+        ? JSON.parse(json).filter((w) => typeof w === 'string')
+        : ins.getArguments().map((a) => a.getValue());
+    if (stage.workdir === undefined || words.length < 2)
+        return;
+    if (words.some((w) => /[$*?[\]"']/.test(w) || w.startsWith('<<') || /^[a-z][a-z0-9+.-]*:\/\//i.test(w)))
+        return;
+    const dest = words[words.length - 1];
+    const into = external_node_path_.posix.resolve(stage.workdir, dest);
+    // A destination ending in a slash, the WORKDIR itself, or several sources: a folder they go into.
+    const folder = dest.endsWith('/') || dest === '.' || dest.endsWith('/.') || words.length > 2;
+    for (const source of words.slice(0, -1)) {
+        const from = external_node_path_.posix.normalize(source).replace(/^\.\//, '');
+        stage.placed.set(folder ? external_node_path_.posix.join(into, external_node_path_.posix.basename(from)) : into, from);
+    }
 }
 /**
  * The file position of `index` in a RUN's `value` (its joined command), so a finding about one
@@ -68533,7 +69532,7 @@ function offset(pos, lines) {
 
 /***/ }),
 
-/***/ 8870:
+/***/ 8438:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68547,7 +69546,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: pathText
 
-;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/ast.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/ast.js
 class Expr {
 }
 class Literal extends Expr {
@@ -68635,7 +69634,7 @@ class ast_Star extends Expr {
     }
 }
 //# sourceMappingURL=ast.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/expressiondata.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/data/expressiondata.js
 var expressiondata_Kind;
 (function (Kind) {
     Kind[Kind["String"] = 0] = "String";
@@ -68664,7 +69663,7 @@ function kindStr(k) {
     return "unknown";
 }
 //# sourceMappingURL=expressiondata.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/dictionary.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/data/dictionary.js
 
 class Dictionary {
     constructor(...pairs) {
@@ -68713,7 +69712,7 @@ function dictionary_isDictionary(x) {
     return x.kind === Kind.Dictionary;
 }
 //# sourceMappingURL=dictionary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/array.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/data/array.js
 
 class array_Array {
     constructor(...data) {
@@ -68741,7 +69740,7 @@ class array_Array {
     }
 }
 //# sourceMappingURL=array.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/boolean.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/data/boolean.js
 
 class BooleanData {
     constructor(value) {
@@ -68763,7 +69762,7 @@ class BooleanData {
     }
 }
 //# sourceMappingURL=boolean.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/null.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/data/null.js
 
 class Null {
     constructor() {
@@ -68778,7 +69777,7 @@ class Null {
     }
 }
 //# sourceMappingURL=null.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/number.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/data/number.js
 
 class NumberData {
     constructor(value) {
@@ -68799,7 +69798,7 @@ class NumberData {
     }
 }
 //# sourceMappingURL=number.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/string.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/data/string.js
 
 class StringData {
     constructor(value) {
@@ -68815,7 +69814,7 @@ class StringData {
     }
 }
 //# sourceMappingURL=string.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/replacer.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/data/replacer.js
 
 
 
@@ -68854,7 +69853,7 @@ function replacer(_key, value) {
     return value;
 }
 //# sourceMappingURL=replacer.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/reviver.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/data/reviver.js
 
 
 
@@ -68892,7 +69891,7 @@ function reviver(_key, val) {
     return val;
 }
 //# sourceMappingURL=reviver.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/index.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/data/index.js
 
 
 
@@ -68903,12 +69902,12 @@ function reviver(_key, val) {
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/filtered_array.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/filtered_array.js
 
 class filtered_array_FilteredArray extends array_Array {
 }
 //# sourceMappingURL=filtered_array.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/lexer.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/lexer.js
 
 
 var lexer_TokenType;
@@ -69233,7 +70232,7 @@ function isLegalIdentifier(str) {
     return false;
 }
 //# sourceMappingURL=lexer.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/errors.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/errors.js
 
 const MAX_PARSER_DEPTH = 50;
 const MAX_EXPRESSION_LENGTH = 21000;
@@ -69287,7 +70286,7 @@ function errorDescription(typ) {
 class ExpressionEvaluationError extends Error {
 }
 //# sourceMappingURL=errors.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/case.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/funcs/case.js
 
 const caseFunc = {
     name: "case",
@@ -69312,7 +70311,7 @@ const caseFunc = {
     }
 };
 //# sourceMappingURL=case.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/result.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/result.js
 
 function result_falsy(d) {
     switch (d.kind) {
@@ -69503,7 +70502,7 @@ function toUpperSpecial(s) {
     return sb.join("");
 }
 //# sourceMappingURL=result.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/contains.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/funcs/contains.js
 
 
 const contains = {
@@ -69536,7 +70535,7 @@ const contains = {
     }
 };
 //# sourceMappingURL=contains.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/endswith.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/funcs/endswith.js
 
 
 const endswith = {
@@ -69559,7 +70558,7 @@ const endswith = {
     }
 };
 //# sourceMappingURL=endswith.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/format.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/funcs/format.js
 
 const format = {
     name: "format",
@@ -69655,7 +70654,7 @@ function readArgIndex(string, startIndex) {
     };
 }
 //# sourceMappingURL=format.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/fromjson.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/funcs/fromjson.js
 
 
 const fromjson = {
@@ -69678,7 +70677,7 @@ const fromjson = {
     }
 };
 //# sourceMappingURL=fromjson.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/join.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/funcs/join.js
 
 const join = {
     name: "join",
@@ -69707,7 +70706,7 @@ const join = {
     }
 };
 //# sourceMappingURL=join.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/startswith.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/funcs/startswith.js
 
 
 const startswith = {
@@ -69730,7 +70729,7 @@ const startswith = {
     }
 };
 //# sourceMappingURL=startswith.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/tojson.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/funcs/tojson.js
 
 
 const tojson = {
@@ -69743,7 +70742,7 @@ const tojson = {
     }
 };
 //# sourceMappingURL=tojson.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/funcs.js
 
 
 
@@ -69793,7 +70792,7 @@ function validateFunction(context, identifier, argCount) {
     }
 }
 //# sourceMappingURL=funcs.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/evaluator.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/evaluator.js
 
 
 
@@ -69985,7 +70984,7 @@ function objectAccess(obj, idx) {
     return new data.Null();
 }
 //# sourceMappingURL=evaluator.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/parser.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/parser.js
 
 
 
@@ -70270,7 +71269,7 @@ class parser_Parser {
     }
 }
 //# sourceMappingURL=parser.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/completion.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/completion.js
 
 
 
@@ -70402,7 +71401,7 @@ function trimTokenVector(tokenVector) {
     return tokenVector.slice(tokenIdx);
 }
 //# sourceMappingURL=completion.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/completion/descriptionDictionary.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/completion/descriptionDictionary.js
 
 
 function isDescriptionDictionary(x) {
@@ -70436,7 +71435,7 @@ class DescriptionDictionary extends Dictionary {
     }
 }
 //# sourceMappingURL=descriptionDictionary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/index.js
+;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/index.js
 
 
 
@@ -70680,7 +71679,7 @@ class Converter {
 
 /***/ }),
 
-/***/ 9113:
+/***/ 2352:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -70690,7 +71689,9 @@ class Converter {
 /* harmony export */   qO: () => (/* binding */ defaultValuesNote)
 /* harmony export */ });
 /* unused harmony export truthy */
-/* harmony import */ var _workspace_yaml_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2686);
+/* harmony import */ var _workspace_yaml_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2401);
+/* harmony import */ var _yaml_boolean_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4259);
+
 
 /**
  * A Helm chart template as its chart's default values (`values.yaml` beside `Chart.yaml`) render it,
@@ -70724,10 +71725,15 @@ function templateColumn(replaced, column, end = false) {
     }
     return c + delta + 1;
 }
+/** How many parent charts above a subchart are followed: umbrella charts nest two or three deep. */
+const MAX_CHART_DEPTH = 4;
 /**
  * The default values of the chart whose template `file` is (the `values.yaml` beside the nearest
- * `Chart.yaml` above its `templates/` directory: a subchart's own), once per chart. Undefined when
- * there is no such file, it is too large, or it is not one YAML mapping (an empty file is no values).
+ * `Chart.yaml` above its `templates/` directory), once per chart. A subchart (`<parent>/charts/<dir>/`)
+ * is rendered by helm with its parent's `<name or alias>:` block merged over its own values and the
+ * parent's `global:` over both, the parent winning, so those are merged in too. Undefined when the
+ * chart has no such file and its parent writes nothing for it, or a file is too large or not one YAML
+ * mapping (an empty file is no values).
  */
 function chartValues(workspace, file) {
     const parts = file.split('/');
@@ -70737,23 +71743,222 @@ function chartValues(workspace, file) {
         const chart = parts.slice(0, i).join('/');
         if (!workspace.has(chart ? `${chart}/Chart.yaml` : 'Chart.yaml'))
             continue;
-        const valuesFile = chart ? `${chart}/values.yaml` : 'values.yaml';
-        return workspace.memo('helm-default-values', valuesFile, () => readValues(workspace, valuesFile));
+        return effectiveValues(workspace, chart, 0);
     }
     return undefined;
 }
+function effectiveValues(workspace, chart, depth) {
+    return workspace.memo('helm-chart-values', chart, () => {
+        const valuesFile = chart ? `${chart}/values.yaml` : 'values.yaml';
+        const own = workspace.memo('helm-default-values', valuesFile, () => readValues(workspace, valuesFile));
+        // A values file that cannot be read leaves every default unknown.
+        if (own === null)
+            return undefined;
+        const ownOrigin = (path) => ({ file: valuesFile, key: path.join('.') });
+        const alone = own && { file: valuesFile, values: own, origin: ownOrigin };
+        const parent = depth < MAX_CHART_DEPTH ? parentChart(workspace, chart) : undefined;
+        if (!parent)
+            return alone;
+        const above = effectiveValues(workspace, parent.chart, depth + 1);
+        // A parent whose values are unknown: the subchart's own, as a render of it alone uses them.
+        if (!above || parent.key === undefined)
+            return alone;
+        const block = Object.hasOwn(above.values, parent.key) ? above.values[parent.key] : undefined;
+        // helm stops at a parent value for the subchart that is no mapping ("type mismatch").
+        if (block !== undefined && block !== null && !isMap(block))
+            return undefined;
+        const globals = above.values.global;
+        const over = isMap(block) ? { ...block } : {};
+        if (isMap(globals))
+            over.global = isMap(over.global) ? coalesce(globals, over.global) : globals;
+        const values = coalesce(over, own ?? {});
+        const key = parent.key;
+        const skipped = above.skipped ?? parent.enabled?.(above, values);
+        // Nothing to render with: no values of its own, and its parent writes none for it.
+        if (!own && !isMap(block) && !isMap(globals) && !skipped)
+            return undefined;
+        const origin = (path) => {
+            // The parent's `global:` wins over its block's, which wins over the subchart's own values.
+            if (path[0] === 'global' && isMap(globals) && holds(above.values, path))
+                return above.origin(path);
+            if (holds(above.values, [key, ...path]))
+                return above.origin([key, ...path]);
+            return ownOrigin(path);
+        };
+        return { file: valuesFile, values, origin, ...(skipped ? { skipped } : {}) };
+    });
+}
+/** Whether the values hold a value (null included) at the path. */
+function holds(values, path) {
+    let v = values;
+    for (const key of path) {
+        if (!isMap(v) || !Object.hasOwn(v, key))
+            return false;
+        v = v[key];
+    }
+    return true;
+}
+/**
+ * helm's merge of a parent's values over a chart's defaults: the parent's value wins, mappings are
+ * merged key by key, and a null deletes the default.
+ */
+function coalesce(over, base) {
+    const out = {};
+    for (const [k, v] of Object.entries(base))
+        if (k !== '__proto__')
+            out[k] = v;
+    for (const [k, v] of Object.entries(over)) {
+        if (k === '__proto__')
+            continue;
+        if (v === null) {
+            delete out[k];
+            continue;
+        }
+        const b = out[k];
+        out[k] = isMap(v) && isMap(b) ? coalesce(v, b) : v;
+    }
+    return out;
+}
+/** The dependencies a parent chart lists for a subchart: at most this many are read. */
+const MAX_DEPENDENCIES = 500;
+function parentChart(workspace, chart) {
+    const parts = chart.split('/');
+    if (parts.length < 2 || parts[parts.length - 2] !== 'charts')
+        return undefined;
+    const parent = parts.slice(0, -2).join('/');
+    const manifest = parent ? `${parent}/Chart.yaml` : 'Chart.yaml';
+    if (!workspace.has(manifest))
+        return undefined;
+    const own = readChartYaml(workspace, `${chart}/Chart.yaml`);
+    const name = typeof own?.name === 'string' ? own.name : parts[parts.length - 1];
+    const meta = readChartYaml(workspace, manifest);
+    let deps = meta?.dependencies;
+    // Charts of apiVersion v1 list them in requirements.yaml.
+    if (deps === undefined) {
+        const requirements = parent ? `${parent}/requirements.yaml` : 'requirements.yaml';
+        if (workspace.has(requirements))
+            deps = readChartYaml(workspace, requirements)?.dependencies;
+    }
+    const entries = (Array.isArray(deps) ? deps.slice(0, MAX_DEPENDENCIES) : []).filter((d) => isMap(d) && d.name === name);
+    if (entries.length === 0)
+        return { chart: parent, key: name };
+    // One chart rendered twice under two aliases has two sets of values: neither is the default.
+    if (entries.length > 1)
+        return { chart: parent, key: undefined };
+    const dep = entries[0];
+    const key = typeof dep.alias === 'string' && dep.alias !== '' ? dep.alias : name;
+    const condition = typeof dep.condition === 'string' ? dep.condition : undefined;
+    const tags = Array.isArray(dep.tags) ? dep.tags.filter((t) => typeof t === 'string') : [];
+    if (condition === undefined && tags.length === 0)
+        return { chart: parent, key };
+    return {
+        chart: parent,
+        key,
+        enabled: (above, sub) => {
+            // What helm reads the switches from: the parent's values with the subchart's merged under its key.
+            const read = (path) => {
+                if (path[0] === key) {
+                    const found = lookup(sub, path.slice(1));
+                    return found.known && found.v !== undefined
+                        ? { v: found.v, origin: holds(above.values, path) ? above.origin(path) : undefined }
+                        : { v: undefined };
+                }
+                const found = lookup(above.values, path);
+                return found.known && found.v !== undefined
+                    ? { v: found.v, origin: above.origin(path) }
+                    : { v: undefined };
+            };
+            // The first path of the condition that holds a boolean decides; it overrides the tags.
+            for (const c of (condition ?? '').split(',')) {
+                const path = c.trim();
+                if (path === '')
+                    continue;
+                const got = read(path.split('.'));
+                if (typeof got.v !== 'boolean')
+                    continue;
+                if (got.v)
+                    return undefined;
+                const where = got.origin ?? { file: `${chart}/values.yaml`, key: path.split('.').slice(1).join('.') };
+                return `its condition \`${path}\` in ${manifestName(workspace, parent)} is false by default (\`${where.key}\` in ${where.file})`;
+            }
+            // A tag turns it off when one of its tags is false and none true.
+            const states = tags.map((t) => ({ t, got: read(['tags', t]) }));
+            if (states.some((s) => s.got.v === true) || !states.some((s) => s.got.v === false))
+                return undefined;
+            const off = states.find((s) => s.got.v === false);
+            const where = off.got.origin ?? { file: '', key: `tags.${off.t}` };
+            return `its tag \`${off.t}\` in ${manifestName(workspace, parent)} is false by default (\`${where.key}\` in ${where.file})`;
+        },
+    };
+}
+function manifestName(workspace, chart) {
+    const manifest = chart ? `${chart}/Chart.yaml` : 'Chart.yaml';
+    const requirements = chart ? `${chart}/requirements.yaml` : 'requirements.yaml';
+    return readChartYaml(workspace, manifest)?.dependencies === undefined && workspace.has(requirements)
+        ? requirements
+        : manifest;
+}
+/** A chart's Chart.yaml (or requirements.yaml) as a mapping, once per file; undefined when it is none. */
+function readChartYaml(workspace, file) {
+    return workspace.memo('helm-chart-yaml', file, () => {
+        const text = workspace.text(file);
+        if (text === undefined || text.length > MAX_VALUES_BYTES)
+            return undefined;
+        const parsed = (0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_0__/* .parseYamlValues */ .l0)(text);
+        if (!parsed.ok || parsed.values.length !== 1)
+            return undefined;
+        const value = yaml11Booleans(text, parsed.values[0]);
+        return isMap(value) ? value : undefined;
+    });
+}
+/**
+ * A values file's mapping; undefined when there is none, null when it cannot be read (too large,
+ * not YAML, not one mapping).
+ */
 function readValues(workspace, file) {
     if (!workspace.has(file))
         return undefined;
     const text = workspace.text(file);
     if (text === undefined || text.length > MAX_VALUES_BYTES)
-        return undefined;
+        return null;
     // The values alone: no finding is placed in the values file, so no index of positions is built.
     const parsed = (0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_0__/* .parseYamlValues */ .l0)(text);
     if (!parsed.ok || parsed.values.length > 1)
-        return undefined;
-    const value = parsed.values[0] ?? {};
-    return isMap(value) ? { file, values: value } : undefined;
+        return null;
+    const value = yaml11Booleans(text, parsed.values[0] ?? {});
+    return isMap(value) ? value : null;
+}
+/** A plain scalar go-yaml v2 reads as a boolean where this reader keeps a string (`yes`, `off`). */
+const YAML11_WORD = /(?:^|[\s:,[{-])(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)[ \t]*(?:$|[,\]}#])/m;
+/**
+ * The value as helm reads the file: sigs.k8s.io/yaml resolves scalars with go-yaml v2's YAML 1.1
+ * rules, so a plain `yes`, `on`, `y` is true and `no`, `off`, `n` false (a quoted one stays a
+ * string). The file is indexed only when it holds such a word.
+ */
+function yaml11Booleans(text, value) {
+    if (!YAML11_WORD.test(text))
+        return value;
+    const parsed = (0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_0__/* .parseYaml */ .hN)(text);
+    const doc = parsed.ok ? parsed.documents[0] : undefined;
+    if (!doc)
+        return value;
+    const walk = (v, pointer) => {
+        if (typeof v === 'string') {
+            const b = _yaml_boolean_js__WEBPACK_IMPORTED_MODULE_1__/* .YAML11_TRUE */ .l4.has(v) ? true : _yaml_boolean_js__WEBPACK_IMPORTED_MODULE_1__/* .YAML11_FALSE */ .uC.has(v) ? false : undefined;
+            return b === undefined || doc.plainScalar(pointer) !== true ? v : b;
+        }
+        if (Array.isArray(v))
+            return v.map((item, i) => walk(item, `${pointer}/${i}`));
+        if (!isMap(v))
+            return v;
+        const out = {};
+        for (const [k, item] of Object.entries(v)) {
+            if (k !== '__proto__')
+                out[k] = walk(item, `${pointer}/${(0,_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_0__/* .escapePointerToken */ .uC)(k)}`);
+        }
+        return out;
+    };
+    return walk(value, '');
 }
 /**
  * The template `text` as the chart's default `values` render it, where certain (see the module's
@@ -70763,8 +71968,10 @@ function defaultRender(text, chart) {
     const values = chart.values;
     const none = {
         file: chart.file,
+        origin: chart.origin,
         text,
         written: new Set(),
+        omitted: new Set(),
         sources: new Map(),
         replaced: new Map(),
     };
@@ -70773,6 +71980,7 @@ function defaultRender(text, chart) {
         return none;
     const lines = text.split('\n');
     const written = new Set();
+    const omitted = new Set();
     const sources = new Map();
     const replaced = new Map();
     const frames = [];
@@ -70869,7 +72077,10 @@ function defaultRender(text, chart) {
             // A line of text alone: written by default when every block around it is.
             const content = line.trim();
             if (content !== '') {
-                if (frames.length > 0 && writesHere() === true) {
+                const writes = frames.length > 0 ? writesHere() : undefined;
+                if (writes === false)
+                    omitted.add(n + 1);
+                if (writes === true) {
                     written.add(n + 1);
                     const keys = frameKeys();
                     if (keys.length > 0)
@@ -70894,6 +72105,8 @@ function defaultRender(text, chart) {
             continue;
         }
         const writes = writesHere();
+        if (writes === false && frames.length > 0)
+            omitted.add(n + 1);
         const bodies = actions.closed.map((a) => actionBody(a.text));
         const isControl = bodies.map((b) => b !== undefined && CONTROL.test(b));
         const outside = textOutside(line, actions.closed);
@@ -70906,13 +72119,17 @@ function defaultRender(text, chart) {
             out.push(line);
             continue;
         }
-        // A line of value actions among text, or a `toYaml` line: what the default values write.
+        // A line of value actions among text, or a `toYaml` line: what the default values write. Inside
+        // a block the defaults leave out too: what a render that turns the block on writes there with
+        // the other defaults (its lines stay conditional), not a setting left out; only values that are
+        // set, since such a block is most often the one that writes a value only when it is set.
         const here = scope();
         let rendered;
-        if (writes !== false && here !== undefined) {
+        if (here !== undefined) {
+            const setOnly = writes === false;
             rendered =
-                yamlLine(line, actions.closed[0], bodies, here, values, lastKey) ??
-                    valueLine(line, actions.closed, bodies, here, values);
+                yamlLine(line, actions.closed[0], bodies, here, values, lastKey, setOnly) ??
+                    valueLine(line, actions.closed, bodies, here, values, setOnly);
             if (rendered)
                 replaced.set(n + 1, rendered.replaced);
         }
@@ -70935,7 +72152,15 @@ function defaultRender(text, chart) {
         if (outside.trim() !== '')
             lastKey = { indent: indentOf(line), key: rendered === undefined && /:\s*$/.test(outside) };
     }
-    return { file: chart.file, text: out.join('\n'), written, sources, replaced };
+    return {
+        file: chart.file,
+        origin: chart.origin,
+        text: out.join('\n'),
+        written,
+        omitted,
+        sources,
+        replaced,
+    };
 }
 /** The keyword of an action that opens, continues or closes a block, or sets a variable. */
 const CONTROL = /^(?:if|with|range|define|block|else|end|template)\b|^\$[\w]*\s*:?=/;
@@ -70997,7 +72222,7 @@ function indentOf(line) {
  * action alone (`{{- toYaml . | nindent N }}` inside `with .Values.x`, `{{ toYaml .Values.x | indent N }}`)
  * on a line below a line ending with a key. The value is written in flow style (JSON) on that line.
  */
-function yamlLine(line, action, bodies, here, values, above) {
+function yamlLine(line, action, bodies, here, values, above, setOnly) {
     if (bodies.length !== 1 || bodies[0] === undefined)
         return undefined;
     const m = /^(?:toYaml\s+(\S+)|(\S+)\s*\|\s*toYaml)\s*\|\s*(nindent|indent)\s+(\d+)$/.exec(bodies[0]) ?? undefined;
@@ -71029,20 +72254,20 @@ function yamlLine(line, action, bodies, here, values, above) {
     if (!path)
         return undefined;
     const found = lookup(values, path);
-    if (!found.known || found.v === undefined)
+    if (!found.known || found.v === undefined || (setOnly && !truthy(found.v)))
         return undefined;
     const json = boundedJson(found.v, MAX_INSERTED_CHARS);
     if (json === undefined || json.includes('{{'))
         return undefined;
     const at = { from: lead.length, to: lead.length + json.length, start: action.start, end: action.end };
-    return { text: `${lead}${json}`, keys: [{ key: path.join('.'), value: found.v }], replaced: [at] };
+    return { text: `${lead}${json}`, keys: [{ key: path.join('.'), path, value: found.v }], replaced: [at] };
 }
 /**
  * A line of value actions among text (`image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"`):
  * each action whose default value is a scalar it prints is replaced by what it prints; the others
  * stay. Undefined when none is known, or one trims the whitespace around it (`{{-`, `-}}`).
  */
-function valueLine(line, actions, bodies, here, values) {
+function valueLine(line, actions, bodies, here, values, setOnly) {
     let text = '';
     let i = 0;
     const keys = [];
@@ -71054,7 +72279,7 @@ function valueLine(line, actions, bodies, here, values) {
         const body = bodies[a];
         const trims = action.text.startsWith('{{-') || action.text.endsWith('-}}');
         const val = body === undefined || trims ? undefined : evaluate(body, here, values);
-        const printed = val === undefined ? undefined : print(val.v);
+        const printed = val === undefined || (setOnly && !truthy(val.v)) ? undefined : print(val.v);
         if (printed === undefined || val === undefined) {
             text += action.text;
             continue;
@@ -71268,7 +72493,10 @@ function evaluate(expr, here, values) {
             const found = lookup(values, path);
             if (!found.known)
                 return undefined;
-            return { v: found.v ?? null, keys: path.length > 0 ? [{ key: path.join('.'), value: found.v }] : [] };
+            return {
+                v: found.v ?? null,
+                keys: path.length > 0 ? [{ key: path.join('.'), path, value: found.v }] : [],
+            };
         }
         return null;
     };
@@ -71385,14 +72613,24 @@ function defaultValuesNote(render, line, node) {
     const sources = render.sources.get(line);
     if (!sources || sources.length === 0)
         return undefined;
-    const keys = [...new Set(sources.map((s) => keyOf(s, node)))];
-    const named = keys.map((k) => `\`${k}\``).join(', ');
-    return `The chart's default values write this (${named} in ${render.file}); a user can change it with their own values`;
+    // Each key is named in the file that writes it: a parent chart's values, or the chart's own.
+    const byFile = new Map();
+    for (const s of sources) {
+        const { file, key } = render.origin(pathOf(s, node));
+        const keys = byFile.get(file) ?? new Set();
+        keys.add(key);
+        byFile.set(file, keys);
+    }
+    const named = [...byFile]
+        .map(([file, keys]) => `${[...keys].map((k) => `\`${k}\``).join(', ')} in ${file}`)
+        .join('; ');
+    return `The chart's default values write this (${named}); a user can change it with their own values`;
 }
-/** The key of a source, lengthened by the part of its value the node is (`securityContext.privileged`). */
-function keyOf(source, node) {
+/** The path of a source, lengthened by the part of its value the node is (`securityContext.privileged`). */
+function pathOf(source, node) {
+    const path = source.path;
     if (typeof source.value !== 'object' || source.value === null)
-        return source.key;
+        return path;
     const tokens = node.pointer.split('/').slice(1).map(_workspace_yaml_js__WEBPACK_IMPORTED_MODULE_0__/* .unescapePointerToken */ .Xg);
     for (let i = 0; i < tokens.length; i++) {
         const suffix = tokens.slice(i);
@@ -71400,10 +72638,10 @@ function keyOf(source, node) {
         for (const t of suffix)
             v = typeof v === 'object' && v !== null ? v[t] : undefined;
         if (v !== undefined && JSON.stringify(v) === JSON.stringify(node.value)) {
-            return [source.key, ...suffix].filter((k) => k !== '').join('.');
+            return [...path, ...suffix.filter((k) => k !== '')];
         }
     }
-    return source.key;
+    return path;
 }
 function isMap(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -71412,7 +72650,7 @@ function isMap(v) {
 
 /***/ }),
 
-/***/ 4585:
+/***/ 9568:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -71595,7 +72833,7 @@ function escapeRegExp(text) {
 
 /***/ }),
 
-/***/ 2870:
+/***/ 8063:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -71604,6 +72842,7 @@ function escapeRegExp(text) {
 /* harmony export */   Jk: () => (/* binding */ inKustomizeTree),
 /* harmony export */   St: () => (/* binding */ KUSTOMIZATION_GLOBS),
 /* harmony export */   Zp: () => (/* binding */ helmTemplate),
+/* harmony export */   aA: () => (/* binding */ kustomizeNamespaces),
 /* harmony export */   aT: () => (/* binding */ isRenderedChartFile),
 /* harmony export */   dC: () => (/* binding */ kustomizationsListing),
 /* harmony export */   ez: () => (/* binding */ chartIncludes),
@@ -71621,7 +72860,7 @@ function escapeRegExp(text) {
 /* harmony export */ });
 /* unused harmony exports isHelmTemplate, constantTruth, kustomizeRoots */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
-/* harmony import */ var _workspace_yaml_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2686);
+/* harmony import */ var _workspace_yaml_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2401);
 
 
 /**
@@ -72143,6 +73382,29 @@ function kustomizeRoots(workspace, file) {
     return kustomizationsListing(workspace, file).every((k) => walk(k, new Set())) ? [...roots] : undefined;
 }
 /**
+ * The namespaces that the kustomizations building `file` give its objects (their `namespace:`, which
+ * replaces the one a manifest names), along every chain from a kustomization that lists it up to the
+ * roots (see {@link kustomizeRoots}), at most {@link MAX_KUSTOMIZE_ROOTS} kustomizations. Empty when no
+ * kustomization lists it or none sets a namespace.
+ */
+function kustomizeNamespaces(workspace, file) {
+    const refs = kustomizeRefs(workspace);
+    const out = new Set();
+    const seen = new Set();
+    const queue = [...kustomizationsListing(workspace, file)];
+    while (queue.length > 0 && seen.size < MAX_KUSTOMIZE_ROOTS) {
+        const kustomization = queue.shift();
+        if (seen.has(kustomization))
+            continue;
+        seen.add(kustomization);
+        const namespace = refs.namespaces.get(kustomization);
+        if (namespace !== undefined)
+            out.add(namespace);
+        queue.push(...kustomizationsListing(workspace, node_path__WEBPACK_IMPORTED_MODULE_0__.posix.dirname(kustomization)));
+    }
+    return [...out];
+}
+/**
  * Whether kustomize builds `file` only for the kustomizations `accepts` takes (test environments, a
  * quick start, a development loop): its own folder is a kustomize base or component (a kustomization
  * there lists it), and every chain that builds it starts from one of those (see
@@ -72176,6 +73438,7 @@ function kustomizeRefs(workspace) {
             resources: new Set(),
             listedBy: new Map(),
             images: new Map(),
+            namespaces: new Map(),
         };
         for (const file of workspace.glob(KUSTOMIZATION_GLOBS)) {
             const kustomization = readKustomization(workspace, file);
@@ -72193,14 +73456,17 @@ function kustomizeRefs(workspace) {
             }
             if (kustomization.images.length > 0)
                 refs.images.set(file, kustomization.images);
+            if (kustomization.namespace !== undefined)
+                refs.namespaces.set(file, kustomization.namespace);
         }
         return refs;
     });
 }
 /**
  * What one kustomization names, from the top of the tree: its patches, its resources (with its bases
- * and components), and its images; undefined for a file that cannot be read or does not parse (a
- * broken kustomization is kustomize's to report; it only narrows what is skipped here).
+ * and components), its images and the namespace it sets; undefined for a file that cannot be read or
+ * does not parse (a broken kustomization is kustomize's to report; it only narrows what is skipped
+ * here).
  */
 function readKustomization(workspace, file) {
     const text = workspace.text(file);
@@ -72216,10 +73482,12 @@ function readKustomization(workspace, file) {
         const resolved = node_path__WEBPACK_IMPORTED_MODULE_0__.posix.normalize(node_path__WEBPACK_IMPORTED_MODULE_0__.posix.join(dir, ref)).replace(/\/+$/, '');
         return resolved.startsWith('../') ? [] : [resolved];
     });
+    const namespace = kustomization.namespace;
     return {
         patches: resolve(patchRefs(kustomization)),
         resources: resolve(resourceRefs(kustomization)),
         images: imageEntries(kustomization),
+        ...(typeof namespace === 'string' && namespace !== '' ? { namespace } : {}),
     };
 }
 function imageEntries(kustomization) {
@@ -72286,7 +73554,7 @@ function patchRefs(kustomization) {
 
 /***/ }),
 
-/***/ 7170:
+/***/ 314:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -72303,6 +73571,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   jh: () => (/* binding */ k8s_isMap),
   T$: () => (/* binding */ k8sObjects),
   J7: () => (/* binding */ occurrenceKey),
+  jP: () => (/* binding */ omittedByDefault),
   J0: () => (/* binding */ podMetadata),
   qz: () => (/* binding */ podSpecOf),
   iE: () => (/* binding */ podSpecs),
@@ -72312,13 +73581,13 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: K8S_SCREEN, isPatchFragment, k8sManifestPaths, nestedPodSpecsOf, readTemplateObjects, unappliable, unplacedTemplateObjects
 
 // EXTERNAL MODULE: ./lib/core/workspace/screens.js
-var screens = __nccwpck_require__(9752);
+var screens = __nccwpck_require__(7993);
 // EXTERNAL MODULE: ./lib/core/workspace/yaml.js
-var workspace_yaml = __nccwpck_require__(2686);
+var workspace_yaml = __nccwpck_require__(2401);
 // EXTERNAL MODULE: ./lib/core/parsers/helm-values.js
-var helm_values = __nccwpck_require__(9113);
+var helm_values = __nccwpck_require__(2352);
 // EXTERNAL MODULE: ./lib/core/parsers/k8s-files.js
-var k8s_files = __nccwpck_require__(2870);
+var k8s_files = __nccwpck_require__(8063);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./lib/core/parsers/kustomize-build.js
@@ -73509,6 +74778,18 @@ function templateYaml(text, includes) {
     }
     return { read, yaml, parsed };
 }
+/**
+ * Whether a render with the chart's default values leaves the object out: its chart is a subchart
+ * its parent's defaults switch off, or its first line is inside a block the defaults leave out.
+ */
+function omittedByDefault(object) {
+    const template = object.template;
+    if (!template)
+        return false;
+    if (template.skipped)
+        return true;
+    return template.defaults?.omitted.has(object.node.span.start.line) ?? false;
+}
 /** How many objects of a chart template no rule can place (see {@link readTemplateObjects}). */
 function unplacedTemplateObjects(workspace, file) {
     return templateObjects(workspace, file)?.unplaced ?? 0;
@@ -73548,9 +74829,18 @@ function templateObjects(workspace, file) {
         const template = defaults
             ? {
                 conditional,
-                defaults: { file: defaults.file, sources: defaults.sources, replaced: defaults.replaced },
+                defaults: {
+                    file: defaults.file,
+                    origin: defaults.origin,
+                    omitted: defaults.omitted,
+                    sources: defaults.sources,
+                    replaced: defaults.replaced,
+                },
             }
             : { conditional };
+        // A subchart its parent's defaults turn off is not rendered by default, whatever its values say.
+        if (values?.skipped)
+            template.skipped = values.skipped;
         const merges = yaml.includes('<<');
         const objects = parsed.documents.flatMap((doc) => objectsIn(file, doc, '', merges ? resolveMergeKeys(doc.value) : doc.value, 0).map((o) => ({
             ...o,
@@ -73822,7 +75112,7 @@ function k8s_isMap(value) {
 
 /***/ }),
 
-/***/ 2343:
+/***/ 7068:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -73875,7 +75165,7 @@ function escapeRegExp(text) {
 
 /***/ }),
 
-/***/ 3473:
+/***/ 2094:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -73888,7 +75178,7 @@ function escapeRegExp(text) {
 /* harmony export */   qv: () => (/* binding */ writesToFile),
 /* harmony export */   vP: () => (/* binding */ contextAt)
 /* harmony export */ });
-/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5582);
+/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9071);
 
 /**
  * What a shell command runs, as audits need it: the program's name once wrappers (`sudo`, `env`,
@@ -74164,7 +75454,7 @@ function writesToFile(views, index) {
 
 /***/ }),
 
-/***/ 5582:
+/***/ 9071:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -74833,7 +76123,7 @@ function ansiC(src, i, limit) {
 
 /***/ }),
 
-/***/ 3666:
+/***/ 4384:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -74842,7 +76132,7 @@ function ansiC(src, i, limit) {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3136);
-/* harmony import */ var _node_modules_web_tree_sitter_web_tree_sitter_cjs__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(551);
+/* harmony import */ var _node_modules_web_tree_sitter_web_tree_sitter_cjs__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2073);
 
 
 
@@ -74981,7 +76271,376 @@ function visit(cursor, parent) {
 
 /***/ }),
 
-/***/ 9398:
+/***/ 4236:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   II: () => (/* binding */ blockInstances),
+/* harmony export */   Vx: () => (/* binding */ resourceInstances),
+/* harmony export */   n1: () => (/* binding */ evaluateLiteral)
+/* harmony export */ });
+/** An attribute of a body (terraform.ts's `attribute`, kept here: terraform-values.ts imports this module). */
+const attribute = (body, name) => body.attributes.find((a) => a.name === name);
+/** Instances of a resource or dynamic block judged at most (a literal collection is short). */
+const MAX_INSTANCES = 64;
+/**
+ * A resource once per instance Terraform makes of it, with what `for_each`/`count` and the
+ * `dynamic` ingress blocks give each instance written in (`each.value`, `tonumber(each.value)`,
+ * `var.ports[count.index]`, `ingress.value.port`): a security group whose rules are written over a
+ * literal list, a local or a variable's default is judged rule by rule. A collection that cannot be
+ * read leaves the resource as written (its ports are then unknown, and said so).
+ */
+function resourceInstances(r, resolver) {
+    const body = r.block.body;
+    const dynamic = body.blocks.some((b) => b.type === 'dynamic');
+    if (!attribute(body, 'for_each') && !attribute(body, 'count') && !dynamic)
+        return [r];
+    return blockInstances(r.file, r.block, resolver).map((i) => ({
+        ...r,
+        block: { ...r.block, body: i.body },
+    }));
+}
+/**
+ * A resource or `module` block once per instance Terraform makes of it over a literal `for_each`
+ * collection or `count` (see {@link resourceInstances}): `module "sg" { for_each = {ssh = 22}, port =
+ * each.value }` calls the module once per entry, each with its own arguments. A collection that cannot
+ * be read gives the block once, as written.
+ */
+function blockInstances(file, block, resolver) {
+    const body = block.body;
+    const forEach = attribute(body, 'for_each');
+    const count = attribute(body, 'count');
+    const ref = (reference) => {
+        const v = resolver(file, { kind: 'expression', span: block.typeSpan, text: reference });
+        return v.kind === 'expression' || v.kind === 'template' ? undefined : v;
+    };
+    const at = (values) => ({ values: new Map(values), ref });
+    let scopes = [{ scope: at([]) }];
+    const items = forEach ? collection(forEach.value, at([])) : undefined;
+    if (items)
+        scopes = items.map(([key, value]) => ({
+            key: `[${key.kind === 'string' ? JSON.stringify(key.value) : key.text}]`,
+            scope: at([
+                ['each.key', key],
+                ['each.value', value],
+            ]),
+        }));
+    else if (count) {
+        const n = countOf(count.value, at([]));
+        if (n !== undefined)
+            scopes = Array.from({ length: n }, (_, i) => ({
+                key: `[${i}]`,
+                scope: at([['count.index', numberValue(i, count.value)]]),
+            }));
+    }
+    return scopes.map(({ key, scope }) => ({
+        ...(key !== undefined ? { key } : {}),
+        body: instantiate(body, scope),
+    }));
+}
+/** A body with the iteration's values written in, each `dynamic` block expanded into its instances. */
+function instantiate(body, scope) {
+    const blocks = body.blocks.flatMap((b) => {
+        if (b.type !== 'dynamic' || !b.labels[0])
+            return [{ ...b, body: instantiate(b.body, scope) }];
+        const content = b.body.blocks.find((c) => c.type === 'content');
+        const forEach = attribute(b.body, 'for_each');
+        const items = forEach ? collection(substitute(forEach.value, scope), scope) : undefined;
+        if (!content || !items)
+            return [{ ...b, body: instantiate(b.body, scope) }];
+        const iterator = attribute(b.body, 'iterator')?.value.text.trim().replace(/^"|"$/g, '') || b.labels[0];
+        return items.map(([key, value]) => {
+            const values = new Map(scope.values).set(`${iterator}.key`, key).set(`${iterator}.value`, value);
+            const inner = { values, ref: scope.ref };
+            return { ...content, type: b.labels[0], body: instantiate(content.body, inner) };
+        });
+    });
+    return {
+        attributes: body.attributes.map((a) => ({ ...a, value: substitute(a.value, scope) })),
+        blocks,
+    };
+}
+/** A value with the iteration's references evaluated (kept as written when they cannot be). */
+function substitute(value, scope) {
+    if (value.kind === 'tuple')
+        return { ...value, items: value.items.map((i) => substitute(i, scope)) };
+    if (scope.values.size === 0 || (value.kind !== 'expression' && value.kind !== 'template'))
+        return value;
+    const v = evaluate(value.text, scope, value);
+    return v ? relocated(v, value) : value;
+}
+/** An evaluated value at the place of the expression it came from. */
+function relocated(v, at) {
+    const text = `${at.text.trim()} (${v.text.trim()})`;
+    if (v.kind === 'tuple')
+        return { ...v, span: at.span, text, items: v.items.map((i) => relocated(i, at)) };
+    return { ...v, span: at.span, text };
+}
+/** The elements of a literal list, set or map (`toset([...])` too), as key and value; undefined when computed. */
+function collection(value, scope) {
+    const v = value.kind === 'expression' || value.kind === 'template' ? evaluate(value.text, scope, value) : value;
+    if (v?.kind === 'tuple') {
+        const set = value.kind === 'expression' && /^\s*toset\s*\(/.test(value.text);
+        return v.items.slice(0, MAX_INSTANCES).map((item, i) => [set ? item : numberValue(i, item), item]);
+    }
+    if (v?.kind === 'object') {
+        return v.entries
+            .slice(0, MAX_INSTANCES)
+            .flatMap((e) => e.key === undefined
+            ? []
+            : [[{ kind: 'string', value: e.key, span: e.keySpan, text: JSON.stringify(e.key) }, e.value]]);
+    }
+    return undefined;
+}
+/** `count = 2`, `count = length(<literal collection>)`; undefined when computed. */
+function countOf(value, scope) {
+    if (value.kind === 'number')
+        return Math.min(Math.max(0, Math.floor(value.value)), MAX_INSTANCES);
+    const m = value.kind === 'expression' ? /^\s*length\s*\(([\s\S]*)\)\s*$/.exec(value.text) : null;
+    const items = m
+        ? collection({ kind: 'expression', span: value.span, text: m[1].trim() }, scope)
+        : undefined;
+    return items?.length;
+}
+const numberValue = (n, at) => ({
+    kind: 'number',
+    value: n,
+    span: at.span,
+    text: String(n),
+});
+/**
+ * Evaluates the few expressions that index a literal collection by an iteration's values:
+ * references (`each.value`, `ingress.value.port`, `count.index`), indexing (`[...]`, `.name`),
+ * `tonumber`/`tostring`/`toset`/`tolist`, literal lists, strings and numbers, and `"${...}"`.
+ * `local.`/`var.` references were resolved before; undefined for anything else.
+ */
+function evaluate(text, scope, at, depth = 0) {
+    if (depth > 8)
+        return undefined;
+    const t = text.trim();
+    const again = (inner) => evaluate(inner, scope, at, depth + 1);
+    const template = /^"\$\{([^{}]*)\}"$/.exec(t);
+    if (template)
+        return again(template[1]);
+    if (/^-?\d+$/.test(t))
+        return numberValue(Number(t), at);
+    const quoted = /^"([^"\\$]*)"$/.exec(t);
+    if (quoted)
+        return { kind: 'string', value: quoted[1], span: at.span, text: t };
+    if (t === 'true' || t === 'false')
+        return { kind: 'bool', value: t === 'true', span: at.span, text: t };
+    // `cond ? a : b` whose condition is known (a literal, a variable's value, `!` of one): the branch taken.
+    const choice = conditional(t);
+    if (choice) {
+        const c = again(choice.condition);
+        return c?.kind === 'bool' ? again(c.value ? choice.whenTrue : choice.whenFalse) : undefined;
+    }
+    // `a || b`, `a && b`, `a == b`, `a != b` of known values (loosest first, as Terraform binds them).
+    for (const op of ['||', '&&', '==', '!=']) {
+        const i = topLevelOperator(t, op);
+        if (i < 0)
+            continue;
+        const [a, b] = [again(t.slice(0, i)), again(t.slice(i + 2))];
+        if (!a || !b)
+            return undefined;
+        let value;
+        if (op === '||' || op === '&&') {
+            if (a.kind !== 'bool' || b.kind !== 'bool')
+                return undefined;
+            value = op === '||' ? a.value || b.value : a.value && b.value;
+        }
+        else {
+            const scalar = (v) => v.kind === 'string' || v.kind === 'number' || v.kind === 'bool' ? `${v.kind}:${v.value}` : undefined;
+            const [x, y] = [scalar(a), scalar(b)];
+            if (x === undefined || y === undefined)
+                return undefined;
+            value = op === '==' ? x === y : x !== y;
+        }
+        return { kind: 'bool', value, span: at.span, text: t };
+    }
+    if (t.startsWith('!') && !t.startsWith('!=')) {
+        const v = again(t.slice(1));
+        return v?.kind === 'bool' ? { kind: 'bool', value: !v.value, span: at.span, text: t } : undefined;
+    }
+    const open = /^concat\s*\(/.exec(t);
+    if (open && matching(t.slice(open[0].length - 1)) === t.length - open[0].length) {
+        const lists = topLevel(t.slice(open[0].length, -1)).map(again);
+        if (!lists.every((l) => l?.kind === 'tuple'))
+            return undefined;
+        const items = lists.flatMap((l) => (l?.kind === 'tuple' ? l.items : []));
+        return { kind: 'tuple', items, span: at.span, text: t };
+    }
+    const call = /^(tonumber|tostring|toset|tolist)\s*\(([\s\S]*)\)$/.exec(t);
+    if (call) {
+        const v = again(call[2]);
+        if (!v)
+            return undefined;
+        if (call[1] === 'tonumber') {
+            const n = v.kind === 'number'
+                ? v.value
+                : v.kind === 'string' && /^\d+$/.test(v.value)
+                    ? Number(v.value)
+                    : undefined;
+            return n === undefined ? undefined : numberValue(n, at);
+        }
+        if (call[1] === 'tostring')
+            return v.kind === 'number' || v.kind === 'string'
+                ? { kind: 'string', value: String(v.value), span: at.span, text: t }
+                : undefined;
+        return v.kind === 'tuple' ? v : undefined;
+    }
+    if (t.startsWith('[') && t.endsWith(']')) {
+        const items = topLevel(t.slice(1, -1)).map(again);
+        return items.every((i) => i !== undefined)
+            ? { kind: 'tuple', items: items, span: at.span, text: t }
+            : undefined;
+    }
+    // A reference and its accessors: `each.value.port`, `ingress.value["cidr"]`, `[22, 3389][count.index]`.
+    const root = /^(?:(?:var|local)\.[A-Za-z_][\w-]*|[A-Za-z_][\w-]*\.(?:key|value|index))/.exec(t);
+    const name = root?.[0];
+    let v = name === undefined ? undefined : /^(?:var|local)\./.test(name) ? scope.ref(name) : scope.values.get(name);
+    let rest = name === undefined ? '' : t.slice(name.length);
+    while (v && rest.length > 0) {
+        const dot = /^\.([A-Za-z_][\w-]*|\d+)/.exec(rest);
+        let key;
+        if (dot) {
+            key = /^\d+$/.test(dot[1])
+                ? numberValue(Number(dot[1]), at)
+                : { kind: 'string', value: dot[1], span: at.span, text: dot[1] };
+            rest = rest.slice(dot[0].length);
+        }
+        else if (rest.startsWith('[')) {
+            const close = matching(rest);
+            if (close < 0)
+                return undefined;
+            key = again(rest.slice(1, close));
+            rest = rest.slice(close + 1);
+        }
+        else
+            return undefined;
+        v = key ? member(v, key) : undefined;
+    }
+    return v;
+}
+/**
+ * The parts of a conditional expression written at the top level of `text` (`a ? b : c`, the
+ * branches possibly conditionals themselves), or undefined when it is none.
+ */
+function conditional(text) {
+    let depth = 0;
+    let quoted = false;
+    let question = -1;
+    let nested = 0;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '"' && text[i - 1] !== '\\')
+            quoted = !quoted;
+        else if (quoted)
+            continue;
+        else if (c === '[' || c === '(' || c === '{')
+            depth += 1;
+        else if (c === ']' || c === ')' || c === '}')
+            depth -= 1;
+        else if (depth !== 0)
+            continue;
+        else if (c === '?') {
+            if (question < 0)
+                question = i;
+            else
+                nested += 1;
+        }
+        else if (c === ':' && question >= 0) {
+            if (nested === 0)
+                return {
+                    condition: text.slice(0, question),
+                    whenTrue: text.slice(question + 1, i),
+                    whenFalse: text.slice(i + 1),
+                };
+            nested -= 1;
+        }
+    }
+    return undefined;
+}
+/** Where a binary operator is first written at the top level of `text` (outside brackets and strings); -1 if nowhere. */
+function topLevelOperator(text, op) {
+    let depth = 0;
+    let quoted = false;
+    for (let i = 0; i < text.length - 1; i++) {
+        const c = text[i];
+        if (c === '"' && text[i - 1] !== '\\')
+            quoted = !quoted;
+        else if (quoted)
+            continue;
+        else if (c === '[' || c === '(' || c === '{')
+            depth += 1;
+        else if (c === ']' || c === ')' || c === '}')
+            depth -= 1;
+        else if (depth === 0 && text.startsWith(op, i))
+            return i;
+    }
+    return -1;
+}
+/**
+ * The literal value of an expression of literals and the module's values (`var.public ?
+ * ["0.0.0.0/0"] : [var.vpc_cidr]` with `public` true, `concat(local.office, ["0.0.0.0/0"])`), where
+ * `ref` gives what a `var.`/`local.` reference stands for; undefined when any part it needs is
+ * computed. See {@link evaluate} for what is read.
+ */
+function evaluateLiteral(value, ref) {
+    if (value.kind !== 'expression')
+        return undefined;
+    const v = evaluate(value.text, { values: new Map(), ref }, value);
+    return v ? relocated(v, value) : undefined;
+}
+/** An element of a list (by number) or an object (by key). */
+function member(v, key) {
+    if (v.kind === 'tuple' && key.kind === 'number')
+        return v.items[key.value];
+    if (v.kind === 'object' && (key.kind === 'string' || key.kind === 'number'))
+        return v.entries.find((e) => e.key === String(key.value))?.value;
+    return undefined;
+}
+/** The index of the bracket that closes the one `text` starts with; -1 when there is none. */
+function matching(text) {
+    let depth = 0;
+    for (let i = 0; i < text.length; i++) {
+        if (text[i] === '[' || text[i] === '(')
+            depth += 1;
+        else if ((text[i] === ']' || text[i] === ')') && --depth === 0)
+            return i;
+    }
+    return -1;
+}
+/** A list's items: its text split at the commas outside brackets and strings. */
+function topLevel(text) {
+    const out = [];
+    let depth = 0;
+    let quoted = false;
+    let from = 0;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '"' && text[i - 1] !== '\\')
+            quoted = !quoted;
+        else if (quoted)
+            continue;
+        else if (c === '[' || c === '(' || c === '{')
+            depth += 1;
+        else if (c === ']' || c === ')' || c === '}')
+            depth -= 1;
+        else if (c === ',' && depth === 0) {
+            out.push(text.slice(from, i));
+            from = i + 1;
+        }
+    }
+    if (text.slice(from).trim() !== '')
+        out.push(text.slice(from));
+    return out.filter((i) => i.trim() !== '');
+}
+
+
+/***/ }),
+
+/***/ 4313:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -75175,7 +76834,7 @@ function unescapeQuoted(raw) {
 
 /***/ }),
 
-/***/ 3503:
+/***/ 8116:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -75190,7 +76849,9 @@ function unescapeQuoted(raw) {
 /* harmony export */   wg: () => (/* binding */ inputOf)
 /* harmony export */ });
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
-/* harmony import */ var _confidence_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3965);
+/* harmony import */ var _confidence_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9777);
+/* harmony import */ var _terraform_instances_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4236);
+
 
 
 /**
@@ -75490,24 +77151,29 @@ function callVariants(files, scopes, base) {
             // First as a run gives the caller's module its values; then as each call of it does.
             const through = depth === 0 ? [{ resolve: base }] : previous.filter((v) => v.modules.has(file.module));
             for (const caller of through) {
-                const n = perModule.get(module) ?? 0;
-                if (n >= MAX_CALLS_PER_MODULE)
-                    break;
-                const values = new Map();
-                for (const a of block.body.attributes)
-                    if (!MODULE_META.has(a.name))
-                        values.set(a.name, caller.resolve(file, a.value));
-                if (values.size === 0)
-                    continue;
-                perModule.set(module, n + 1);
-                const call = `module "${block.labels[0]}" in ${file.path}${caller.call ? ` (called by ${caller.call})` : ''}`;
-                const given = { path: file.path, values };
-                made.push({
-                    source: file.path,
-                    call,
-                    modules: new Set([module]),
-                    resolve: (f, value) => f.module === module ? resolve(scope, value, 0, given, true) : base(f, value),
-                });
+                // A call over a literal `for_each` or `count` is one call per instance, `each.value` or
+                // `count.index` written into its arguments.
+                for (const instance of (0,_terraform_instances_js__WEBPACK_IMPORTED_MODULE_2__/* .blockInstances */ .II)(file, block, caller.resolve)) {
+                    const n = perModule.get(module) ?? 0;
+                    if (n >= MAX_CALLS_PER_MODULE)
+                        break;
+                    const values = new Map();
+                    for (const a of instance.body.attributes)
+                        if (!MODULE_META.has(a.name))
+                            values.set(a.name, caller.resolve(file, a.value));
+                    if (values.size === 0)
+                        continue;
+                    perModule.set(module, n + 1);
+                    const name = `module "${block.labels[0]}"${instance.key ?? ''}`;
+                    const call = `${name} in ${file.path}${caller.call ? ` (called by ${caller.call})` : ''}`;
+                    const given = { path: file.path, values };
+                    made.push({
+                        source: file.path,
+                        call,
+                        modules: new Set([module]),
+                        resolve: (f, value) => f.module === module ? resolve(scope, value, 0, given, true) : base(f, value),
+                    });
+                }
             }
         }
         out.push(...made);
@@ -75526,7 +77192,7 @@ function resolve(scope, value, hops, given, byCall = false) {
     }
     const found = follow(scope, value, 0, given, byCall);
     if (!found)
-        return value;
+        return computed(scope, value, hops, given, byCall) ?? value;
     const inner = found.value.kind === 'tuple' ? resolve(scope, found.value, hops + 1, given, byCall) : found.value;
     if (inner.kind === 'expression' || inner.kind === 'template') {
         // A local that holds a reference (`aws_s3_bucket.logs.id`): known as text, still not a literal.
@@ -75545,6 +77211,33 @@ function resolve(scope, value, hops, given, byCall = false) {
                 INPUTS.set(item, found.variable);
     }
     return resolved;
+}
+/** What may be worth evaluating: a conditional, a comparison or a `concat` (see {@link computed}). */
+const COMPUTED = /[?]|==|!=|&&|\|\||^\s*concat\s*\(/;
+/**
+ * The value of a conditional or a `concat` of the module's values and literals (`var.public ?
+ * ["0.0.0.0/0"] : [var.vpc_cidr]`, whose condition is the variable's default or what a variable file
+ * sets), undefined when a part of it stays unknown. A value made from a variable's default is one
+ * (see {@link inputOf}).
+ */
+function computed(scope, value, hops, given, byCall) {
+    if (value.kind !== 'expression' || !COMPUTED.test(value.text))
+        return undefined;
+    let input;
+    const v = (0,_terraform_instances_js__WEBPACK_IMPORTED_MODULE_2__/* .evaluateLiteral */ .n1)(value, (reference) => {
+        const r = resolve(scope, { kind: 'expression', span: value.span, text: reference }, hops + 1, given, byCall);
+        if (r.kind === 'expression' || r.kind === 'template')
+            return undefined;
+        input ??= INPUTS.get(r);
+        return r;
+    });
+    if (v && input !== undefined) {
+        INPUTS.set(v, input);
+        if (v.kind === 'tuple')
+            for (const item of v.items)
+                INPUTS.set(item, input);
+    }
+    return v;
 }
 /**
  * The value a reference stands for, through chains of locals; undefined when it is not one.
@@ -75610,7 +77303,7 @@ function resolveBody(resolve, file, body) {
 
 /***/ }),
 
-/***/ 3011:
+/***/ 8257:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75632,11 +77325,11 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./lib/core/workspace/lines.js
-var lines = __nccwpck_require__(6774);
+var lines = __nccwpck_require__(1211);
 // EXTERNAL MODULE: ./lib/core/workspace/screens.js
-var screens = __nccwpck_require__(9752);
+var screens = __nccwpck_require__(7993);
 // EXTERNAL MODULE: ./lib/core/parsers/shell-commands.js
-var shell_commands = __nccwpck_require__(3473);
+var shell_commands = __nccwpck_require__(2094);
 ;// CONCATENATED MODULE: ./lib/core/parsers/terraform-json.js
 /**
  * Terraform's JSON syntax (`*.tf.json`, OpenTofu's `*.tofu.json`) read into the same model as the
@@ -76163,9 +77856,9 @@ function at(span, file) {
 }
 
 // EXTERNAL MODULE: ./lib/core/parsers/terraform-syntax.js
-var terraform_syntax = __nccwpck_require__(9398);
+var terraform_syntax = __nccwpck_require__(4313);
 // EXTERNAL MODULE: ./lib/core/parsers/terraform-values.js
-var terraform_values = __nccwpck_require__(3503);
+var terraform_values = __nccwpck_require__(8116);
 ;// CONCATENATED MODULE: ./lib/core/parsers/terraform.js
 
 
@@ -76207,7 +77900,7 @@ function terraformFiles(workspace) {
         if (paths.length === 0)
             return [];
         // The parser and its WebAssembly runtime are a chunk of their own in the bundle, read only here.
-        const { loadHclParser } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 3666));
+        const { loadHclParser } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 4384));
         const parser = await loadHclParser();
         const files = applyOverrides(paths.flatMap((f) => {
             const file = readTerraformFile(workspace, parser, f);
@@ -76387,7 +78080,7 @@ function commandLineValue(parser, name, raw) {
  * that file alone: the parser is loaded here when no rule has loaded it yet.
  */
 async function terraformFile(workspace, file) {
-    const { loadHclParser } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 3666));
+    const { loadHclParser } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 4384));
     return readTerraformFile(workspace, await loadHclParser(), file);
 }
 const VARIABLE_FILE_GLOBS = [
@@ -76496,14 +78189,14 @@ function describeResource(r) {
 
 /***/ }),
 
-/***/ 3850:
+/***/ 5865:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   A: () => (/* binding */ parseUses),
 /* harmony export */   J: () => (/* binding */ refPinning)
 /* harmony export */ });
-/* harmony import */ var _image_ref_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4585);
+/* harmony import */ var _image_ref_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9568);
 
 /** A full commit SHA: the only `@ref` that cannot be moved to other code. */
 const FULL_SHA = /^[0-9a-fA-F]{40}$/;
@@ -76551,7 +78244,7 @@ function refPinning(ref) {
 
 /***/ }),
 
-/***/ 8110:
+/***/ 2127:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -76561,7 +78254,7 @@ function refPinning(ref) {
 /* harmony export */   on: () => (/* binding */ runsPastFailures),
 /* harmony export */   sg: () => (/* binding */ conditionTree)
 /* harmony export */ });
-/* harmony import */ var _expression_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8870);
+/* harmony import */ var _expression_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8438);
 
 /**
  * Whether a job or step of a workflow can run at all. An `if:` is an expression GitHub evaluates
@@ -76793,7 +78486,7 @@ const NEVER_RUNS = new WeakMap();
 
 /***/ }),
 
-/***/ 8362:
+/***/ 6349:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -76803,10 +78496,10 @@ const NEVER_RUNS = new WeakMap();
 /* harmony export */   o: () => (/* binding */ deploysOf)
 /* harmony export */ });
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
-/* harmony import */ var _evaluators_workflow_publishing_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3925);
-/* harmony import */ var _evaluators_workflow_shared_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5529);
-/* harmony import */ var _shell_commands_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3473);
-/* harmony import */ var _workflow_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8539);
+/* harmony import */ var _evaluators_workflow_publishing_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7698);
+/* harmony import */ var _evaluators_workflow_shared_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6082);
+/* harmony import */ var _shell_commands_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2094);
+/* harmony import */ var _workflow_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1692);
 
 
 
@@ -77075,7 +78768,7 @@ function deploysOf(workspace, source) {
 
 /***/ }),
 
-/***/ 2155:
+/***/ 8312:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -77088,11 +78781,11 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./lib/core/location.js
-var core_location = __nccwpck_require__(6244);
+var core_location = __nccwpck_require__(4395);
 // EXTERNAL MODULE: ./lib/core/workspace/yaml.js
-var yaml = __nccwpck_require__(2686);
+var yaml = __nccwpck_require__(2401);
 // EXTERNAL MODULE: ./lib/core/parsers/expression.js + 29 modules
-var expression = __nccwpck_require__(8870);
+var expression = __nccwpck_require__(8438);
 ;// CONCATENATED MODULE: ./lib/core/parsers/yaml-scalar.js
 /**
  * Maps offsets inside a decoded YAML string scalar back to the source text, so that something found
@@ -77521,7 +79214,7 @@ function expressionsUnder(workspace, source, pointer) {
 
 /***/ }),
 
-/***/ 8539:
+/***/ 1692:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -77536,10 +79229,10 @@ function expressionsUnder(workspace, source, pointer) {
 /* harmony export */   iK: () => (/* binding */ WORKFLOW_GLOBS)
 /* harmony export */ });
 /* unused harmony exports buildWorkflow, buildAction */
-/* harmony import */ var _workspace_yaml_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2686);
-/* harmony import */ var _uses_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3850);
-/* harmony import */ var _workflow_conditions_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8110);
-/* harmony import */ var _workflow_expressions_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2155);
+/* harmony import */ var _workspace_yaml_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2401);
+/* harmony import */ var _uses_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5865);
+/* harmony import */ var _workflow_conditions_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2127);
+/* harmony import */ var _workflow_expressions_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8312);
 
 
 
@@ -77901,12 +79594,14 @@ function assign(target, key, value) {
 
 /***/ }),
 
-/***/ 6620:
+/***/ 4259:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   J: () => (/* binding */ composeBoolean),
-/* harmony export */   N: () => (/* binding */ kubernetesBoolean)
+/* harmony export */   J4: () => (/* binding */ composeBoolean),
+/* harmony export */   NL: () => (/* binding */ kubernetesBoolean),
+/* harmony export */   l4: () => (/* binding */ YAML11_TRUE),
+/* harmony export */   uC: () => (/* binding */ YAML11_FALSE)
 /* harmony export */ });
 /**
  * How the programs that consume a YAML file read a boolean field, where that differs from this
@@ -77916,7 +79611,19 @@ function assign(target, key, value) {
  */
 /** go-yaml v2's YAML 1.1 booleans (resolve.go): exactly these spellings, no others. */
 const YAML11_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'true', 'True', 'TRUE']);
-const YAML11_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF', 'false', 'False', 'FALSE']);
+const YAML11_FALSE = new Set([
+    'n',
+    'N',
+    'no',
+    'No',
+    'NO',
+    'off',
+    'Off',
+    'OFF',
+    'false',
+    'False',
+    'FALSE',
+]);
 /**
  * A boolean field of a Kubernetes manifest as Kubernetes reads it, or undefined when it is no
  * boolean. kubectl, Helm and the API machinery read YAML through sigs.k8s.io/yaml, which resolves
@@ -77966,7 +79673,7 @@ function composeBoolean(value) {
 
 /***/ }),
 
-/***/ 4539:
+/***/ 9230:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -78008,7 +79715,7 @@ function packagePath(...parts) {
 
 /***/ }),
 
-/***/ 7885:
+/***/ 4198:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -78033,11 +79740,11 @@ var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 // EXTERNAL MODULE: ./lib/core/evaluate-rule.js + 1 modules
-var evaluate_rule = __nccwpck_require__(4451);
+var evaluate_rule = __nccwpck_require__(9608);
 // EXTERNAL MODULE: ./lib/core/workspace/focus.js
-var workspace_focus = __nccwpck_require__(6981);
+var workspace_focus = __nccwpck_require__(3520);
 // EXTERNAL MODULE: ./lib/core/workspace/workspace.js + 1 modules
-var workspace_workspace = __nccwpck_require__(6651);
+var workspace_workspace = __nccwpck_require__(5647);
 ;// CONCATENATED MODULE: ./lib/core/slices.js
 /**
  * The per-file rules over a large tree, slice by slice, on more than one thread. The files are cut
@@ -78282,7 +79989,7 @@ class SlicePool {
 
 /***/ }),
 
-/***/ 4551:
+/***/ 2852:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -78290,7 +79997,7 @@ class SlicePool {
 /* harmony export */   On: () => (/* binding */ exceptionCovers),
 /* harmony export */   Vl: () => (/* binding */ readDirectives)
 /* harmony export */ });
-/* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6643);
+/* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1976);
 /**
  * Triage: the one step, after detection, where findings are excepted (approved exceptions from the
  * declarations in force) or ignored (inline `controlgate: ignore[rule-id] reason` comments). Nothing
@@ -78403,7 +80110,7 @@ function readDirectives(text) {
 
 /***/ }),
 
-/***/ 2458:
+/***/ 2135:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -78461,7 +80168,7 @@ class UsageError extends Error {
 
 /***/ }),
 
-/***/ 4305:
+/***/ 6958:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -78471,8 +80178,8 @@ class UsageError extends Error {
 /* harmony export */   tf: () => (/* binding */ validate)
 /* harmony export */ });
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4539);
-/* harmony import */ var _vendored_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7680);
+/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9230);
+/* harmony import */ var _vendored_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4919);
 
 
 
@@ -78572,7 +80279,7 @@ function collapse(errors) {
 
 /***/ }),
 
-/***/ 7680:
+/***/ 4919:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -78623,7 +80330,7 @@ function vendored(name) {
 
 /***/ }),
 
-/***/ 2042:
+/***/ 6423:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -78634,8 +80341,8 @@ function vendored(name) {
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var _vendored_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7680);
-/* harmony import */ var _git_index_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1548);
+/* harmony import */ var _vendored_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4919);
+/* harmony import */ var _git_index_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7694);
 
 
 
@@ -78906,15 +80613,15 @@ function compareStrings(a, b) {
 
 /***/ }),
 
-/***/ 6981:
+/***/ 3520:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   X: () => (/* binding */ AskingView),
 /* harmony export */   z: () => (/* binding */ FocusedWorkspace)
 /* harmony export */ });
-/* harmony import */ var _files_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2042);
-/* harmony import */ var _workspace_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6651);
+/* harmony import */ var _files_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6423);
+/* harmony import */ var _workspace_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5647);
 /**
  * The changed-files view of a tree, for pull requests: the rules whose findings are per file (see
  * `Evaluator.scope`) list only the files the change touches, while every lookup of another file
@@ -79046,7 +80753,7 @@ class AskingView extends FocusedWorkspace {
 
 /***/ }),
 
-/***/ 1548:
+/***/ 7694:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -79313,7 +81020,7 @@ function rootTree(buf, from, to) {
 
 /***/ }),
 
-/***/ 6643:
+/***/ 1976:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -79324,8 +81031,8 @@ function rootTree(buf, from, to) {
 /* harmony export */   XK: () => (/* binding */ isLiteralPath),
 /* harmony export */   kZ: () => (/* binding */ pathMatcher)
 /* harmony export */ });
-/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4006);
-/* harmony import */ var _files_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2042);
+/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(636);
+/* harmony import */ var _files_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6423);
 /**
  * The one way paths are matched against globs (picomatch syntax): dotfiles included, and `.` in the
  * compiled expression matching any character, so that `**` also crosses a path segment whose name
@@ -79641,7 +81348,7 @@ function literalTail(segment) {
 
 /***/ }),
 
-/***/ 6774:
+/***/ 1211:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -79696,7 +81403,7 @@ class LineIndex {
 
 /***/ }),
 
-/***/ 9172:
+/***/ 5593:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -79814,14 +81521,14 @@ function directoryLinkTarget(link, lookup) {
 
 /***/ }),
 
-/***/ 641:
+/***/ 1648:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   H: () => (/* binding */ Positions),
 /* harmony export */   y: () => (/* binding */ lowerBound)
 /* harmony export */ });
-/* harmony import */ var _files_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2042);
+/* harmony import */ var _files_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6423);
 /**
  * Each file's position in a tree's list, as a read-only map. A map of 100,000 paths costs 15-30 ms
  * to build (every path hashed, the table grown several times), a binary search about 1.5 us, while a
@@ -79930,7 +81637,7 @@ function lowerBound(files, key) {
 
 /***/ }),
 
-/***/ 837:
+/***/ 9280:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -79941,7 +81648,7 @@ function lowerBound(files, key) {
 /* harmony export */   no: () => (/* binding */ InputLog)
 /* harmony export */ });
 /* unused harmony exports EXCLUDED_FROM_RULE, SCOPE_EXAMPLES, LEFT_OUT_EXAMPLES, emptyInputs */
-/* harmony import */ var _screens_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9752);
+/* harmony import */ var _screens_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7993);
 /**
  * What a rule looked at. A verdict must never rest on a rule that examined nothing (a Terraform rule
  * passes trivially in a repository without Terraform), so every rule run reports its scope, and the
@@ -80477,7 +82184,7 @@ function touchedBy(inputs, change, matcher) {
 
 /***/ }),
 
-/***/ 9752:
+/***/ 7993:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -80487,7 +82194,7 @@ function touchedBy(inputs, change, matcher) {
 /* harmony export */   qz: () => (/* binding */ globSelector),
 /* harmony export */   xf: () => (/* binding */ defineSelector)
 /* harmony export */ });
-/* harmony import */ var _glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6643);
+/* harmony import */ var _glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1976);
 
 const screens = new Map();
 /** Defines (once per process, at module load) the screen `name`. */
@@ -80535,7 +82242,7 @@ function selectorNamed(name) {
 
 /***/ }),
 
-/***/ 8673:
+/***/ 7302:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -80778,7 +82485,7 @@ function* textChunks(chunks, encoding, overlap = 4096) {
 
 /***/ }),
 
-/***/ 6651:
+/***/ 5647:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -80796,9 +82503,9 @@ var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./lib/core/workspace/files.js
-var workspace_files = __nccwpck_require__(2042);
+var workspace_files = __nccwpck_require__(6423);
 // EXTERNAL MODULE: ./lib/core/workspace/glob.js
-var glob = __nccwpck_require__(6643);
+var glob = __nccwpck_require__(1976);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./lib/core/workspace/inspect.js
@@ -80885,17 +82592,17 @@ function inspectFile(root, file, realDirectory) {
 }
 
 // EXTERNAL MODULE: ./lib/core/workspace/lines.js
-var lines = __nccwpck_require__(6774);
+var lines = __nccwpck_require__(1211);
 // EXTERNAL MODULE: ./lib/core/workspace/links.js
-var links = __nccwpck_require__(9172);
+var links = __nccwpck_require__(5593);
 // EXTERNAL MODULE: ./lib/core/workspace/positions.js
-var positions = __nccwpck_require__(641);
+var positions = __nccwpck_require__(1648);
 // EXTERNAL MODULE: ./lib/core/workspace/scope.js
-var scope = __nccwpck_require__(837);
+var scope = __nccwpck_require__(9280);
 // EXTERNAL MODULE: ./lib/core/workspace/stream.js
-var stream = __nccwpck_require__(8673);
+var stream = __nccwpck_require__(7302);
 // EXTERNAL MODULE: ./lib/core/workspace/yaml.js
-var yaml = __nccwpck_require__(2686);
+var yaml = __nccwpck_require__(2401);
 ;// CONCATENATED MODULE: ./lib/core/workspace/workspace.js
 
 
@@ -81841,7 +83548,7 @@ function mebibytes(bytes) {
 
 /***/ }),
 
-/***/ 2686:
+/***/ 2401:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -81851,8 +83558,8 @@ function mebibytes(bytes) {
 /* harmony export */   l0: () => (/* binding */ parseYamlValues),
 /* harmony export */   uC: () => (/* binding */ escapePointerToken)
 /* harmony export */ });
-/* harmony import */ var _vendored_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7680);
-/* harmony import */ var _lines_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6774);
+/* harmony import */ var _vendored_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4919);
+/* harmony import */ var _lines_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1211);
 
 
 /**
@@ -82368,21 +84075,21 @@ function frame(kind, p, start, keyStart = -1) {
 
 /***/ }),
 
-/***/ 3988:
+/***/ 8877:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('["389-exception","Asterisk-exception","Autoconf-exception-2.0","Autoconf-exception-3.0","Autoconf-exception-generic","Autoconf-exception-generic-3.0","Autoconf-exception-macro","Bison-exception-1.24","Bison-exception-2.2","Bootloader-exception","Classpath-exception-2.0","CLISP-exception-2.0","cryptsetup-OpenSSL-exception","DigiRule-FOSS-exception","eCos-exception-2.0","Fawkes-Runtime-exception","FLTK-exception","fmt-exception","Font-exception-2.0","freertos-exception-2.0","GCC-exception-2.0","GCC-exception-2.0-note","GCC-exception-3.1","Gmsh-exception","GNAT-exception","GNOME-examples-exception","GNU-compiler-exception","gnu-javamail-exception","GPL-3.0-interface-exception","GPL-3.0-linking-exception","GPL-3.0-linking-source-exception","GPL-CC-1.0","GStreamer-exception-2005","GStreamer-exception-2008","i2p-gpl-java-exception","KiCad-libraries-exception","LGPL-3.0-linking-exception","libpri-OpenH323-exception","Libtool-exception","Linux-syscall-note","LLGPL","LLVM-exception","LZMA-exception","mif-exception","OCaml-LGPL-linking-exception","OCCT-exception-1.0","OpenJDK-assembly-exception-1.0","openvpn-openssl-exception","PS-or-PDF-font-exception-20170817","QPL-1.0-INRIA-2004-exception","Qt-GPL-exception-1.0","Qt-LGPL-exception-1.1","Qwt-exception-1.0","SANE-exception","SHL-2.0","SHL-2.1","stunnel-exception","SWI-exception","Swift-exception","Texinfo-exception","u-boot-exception-2.0","UBDL-exception","Universal-FOSS-exception-1.0","vsftpd-openssl-exception","WxWindows-exception-3.1","x11vnc-openssl-exception"]');
 
 /***/ }),
 
-/***/ 3389:
+/***/ 2464:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('["AGPL-1.0","AGPL-3.0","BSD-2-Clause-FreeBSD","BSD-2-Clause-NetBSD","GFDL-1.1","GFDL-1.2","GFDL-1.3","GPL-1.0","GPL-2.0","GPL-2.0-with-GCC-exception","GPL-2.0-with-autoconf-exception","GPL-2.0-with-bison-exception","GPL-2.0-with-classpath-exception","GPL-2.0-with-font-exception","GPL-3.0","GPL-3.0-with-GCC-exception","GPL-3.0-with-autoconf-exception","LGPL-2.0","LGPL-2.1","LGPL-3.0","Net-SNMP","Nunit","StandardML-NJ","bzip2-1.0.5","eCos-2.0","wxWindows"]');
 
 /***/ }),
 
-/***/ 5204:
+/***/ 8223:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('["0BSD","3D-Slicer-1.0","AAL","ADSL","AFL-1.1","AFL-1.2","AFL-2.0","AFL-2.1","AFL-3.0","AGPL-1.0-only","AGPL-1.0-or-later","AGPL-3.0-only","AGPL-3.0-or-later","ALGLIB-Documentation","AMD-newlib","AMDPLPA","AML","AML-glslang","AMPAS","ANTLR-PD","ANTLR-PD-fallback","APAFML","APL-1.0","APSL-1.0","APSL-1.1","APSL-1.2","APSL-2.0","ASWF-Digital-Assets-1.0","ASWF-Digital-Assets-1.1","Abstyles","AdaCore-doc","Adobe-2006","Adobe-Display-PostScript","Adobe-Glyph","Adobe-Utopia","Advanced-Cryptics-Dictionary","Afmparse","Aladdin","Apache-1.0","Apache-1.1","Apache-2.0","App-s2p","Arphic-1999","Artistic-1.0","Artistic-1.0-Perl","Artistic-1.0-cl8","Artistic-2.0","Artistic-dist","Aspell-RU","BOLA-1.1","BSD-1-Clause","BSD-2-Clause","BSD-2-Clause-Darwin","BSD-2-Clause-Patent","BSD-2-Clause-Views","BSD-2-Clause-first-lines","BSD-2-Clause-pkgconf-disclaimer","BSD-2-Clause-pos-unchanged","BSD-3-Clause","BSD-3-Clause-Attribution","BSD-3-Clause-Clear","BSD-3-Clause-HP","BSD-3-Clause-LBNL","BSD-3-Clause-Modification","BSD-3-Clause-No-Military-License","BSD-3-Clause-No-Nuclear-License","BSD-3-Clause-No-Nuclear-License-2014","BSD-3-Clause-No-Nuclear-Warranty","BSD-3-Clause-Open-MPI","BSD-3-Clause-OpenWebUI","BSD-3-Clause-Sun","BSD-3-Clause-Tso","BSD-3-Clause-acpica","BSD-3-Clause-flex","BSD-4-Clause","BSD-4-Clause-Shortened","BSD-4-Clause-UC","BSD-4.3RENO","BSD-4.3TAHOE","BSD-Advertising-Acknowledgement","BSD-Attribution-HPND-disclaimer","BSD-Inferno-Nettverk","BSD-Mark-Modifications","BSD-Protection","BSD-Source-Code","BSD-Source-Code-no-disclaimer","BSD-Source-alt-GPL","BSD-Source-beginning-file","BSD-Systemics","BSD-Systemics-W3Works","BSD-ask-to-endorse","BSL-1.0","BUSL-1.1","Baekmuk","Bahyph","Barr","Beerware","BitTorrent-1.0","BitTorrent-1.1","Bitstream-Charter","Bitstream-Vera","BlueOak-1.0.0","Boehm-GC","Boehm-GC-without-fee","Borceux","Brian-Gladman-2-Clause","Brian-Gladman-3-Clause","Brian-Gladman-3-Clause-no-conversion","Buddy","Bugroff","C-UDA-1.0","CAL-1.0","CAL-1.0-Combined-Work-Exception","CAPEC-tou","CATOSL-1.1","CC-BY-1.0","CC-BY-2.0","CC-BY-2.5","CC-BY-2.5-AU","CC-BY-3.0","CC-BY-3.0-AT","CC-BY-3.0-AU","CC-BY-3.0-DE","CC-BY-3.0-IGO","CC-BY-3.0-NL","CC-BY-3.0-US","CC-BY-4.0","CC-BY-NC-1.0","CC-BY-NC-2.0","CC-BY-NC-2.5","CC-BY-NC-3.0","CC-BY-NC-3.0-DE","CC-BY-NC-3.0-IGO","CC-BY-NC-4.0","CC-BY-NC-ND-1.0","CC-BY-NC-ND-2.0","CC-BY-NC-ND-2.5","CC-BY-NC-ND-3.0","CC-BY-NC-ND-3.0-DE","CC-BY-NC-ND-3.0-IGO","CC-BY-NC-ND-4.0","CC-BY-NC-SA-1.0","CC-BY-NC-SA-2.0","CC-BY-NC-SA-2.0-DE","CC-BY-NC-SA-2.0-FR","CC-BY-NC-SA-2.0-UK","CC-BY-NC-SA-2.5","CC-BY-NC-SA-3.0","CC-BY-NC-SA-3.0-DE","CC-BY-NC-SA-3.0-IGO","CC-BY-NC-SA-4.0","CC-BY-ND-1.0","CC-BY-ND-2.0","CC-BY-ND-2.5","CC-BY-ND-3.0","CC-BY-ND-3.0-DE","CC-BY-ND-4.0","CC-BY-SA-1.0","CC-BY-SA-2.0","CC-BY-SA-2.0-UK","CC-BY-SA-2.1-JP","CC-BY-SA-2.5","CC-BY-SA-3.0","CC-BY-SA-3.0-AT","CC-BY-SA-3.0-DE","CC-BY-SA-3.0-IGO","CC-BY-SA-4.0","CC-PDDC","CC-PDM-1.0","CC-SA-1.0","CC0-1.0","CDDL-1.0","CDDL-1.1","CDL-1.0","CDLA-Permissive-1.0","CDLA-Permissive-2.0","CDLA-Sharing-1.0","CECILL-1.0","CECILL-1.1","CECILL-2.0","CECILL-2.1","CECILL-B","CECILL-C","CERN-OHL-1.1","CERN-OHL-1.2","CERN-OHL-P-2.0","CERN-OHL-S-2.0","CERN-OHL-W-2.0","CFITSIO","CMU-Mach","CMU-Mach-nodoc","CNRI-Jython","CNRI-Python","CNRI-Python-GPL-Compatible","COIL-1.0","CPAL-1.0","CPL-1.0","CPOL-1.02","CUA-OPL-1.0","Caldera","Caldera-no-preamble","Catharon","ClArtistic","Clips","Community-Spec-1.0","Condor-1.1","Cornell-Lossless-JPEG","Cronyx","Crossword","CryptoSwift","CrystalStacker","Cube","D-FSL-1.0","DEC-3-Clause","DL-DE-BY-2.0","DL-DE-ZERO-2.0","DOC","DRL-1.0","DRL-1.1","DSDP","DocBook-DTD","DocBook-Schema","DocBook-Stylesheet","DocBook-XML","Dotseqn","ECL-1.0","ECL-2.0","EFL-1.0","EFL-2.0","EPICS","EPL-1.0","EPL-2.0","ESA-PL-permissive-2.4","ESA-PL-strong-copyleft-2.4","ESA-PL-weak-copyleft-2.4","EUDatagrid","EUPL-1.0","EUPL-1.1","EUPL-1.2","Elastic-2.0","Entessa","ErlPL-1.1","Eurosym","FBM","FDK-AAC","FDK-MPEG-H","FSFAP","FSFAP-no-warranty-disclaimer","FSFUL","FSFULLR","FSFULLRSD","FSFULLRWD","FSL-1.1-ALv2","FSL-1.1-MIT","FTL","Fair","Ferguson-Twofish","Frameworx-1.0","FreeBSD-DOC","FreeImage","Furuseth","GCR-docs","GD","GFDL-1.1-invariants-only","GFDL-1.1-invariants-or-later","GFDL-1.1-no-invariants-only","GFDL-1.1-no-invariants-or-later","GFDL-1.1-only","GFDL-1.1-or-later","GFDL-1.2-invariants-only","GFDL-1.2-invariants-or-later","GFDL-1.2-no-invariants-only","GFDL-1.2-no-invariants-or-later","GFDL-1.2-only","GFDL-1.2-or-later","GFDL-1.3-invariants-only","GFDL-1.3-invariants-or-later","GFDL-1.3-no-invariants-only","GFDL-1.3-no-invariants-or-later","GFDL-1.3-only","GFDL-1.3-or-later","GL2PS","GLWTPL","GPL-1.0-only","GPL-1.0-or-later","GPL-2.0-only","GPL-2.0-or-later","GPL-3.0-only","GPL-3.0-or-later","Game-Programming-Gems","Giftware","Glide","Glulxe","Graphics-Gems","Gutmann","HDF5","HIDAPI","HP-1986","HP-1989","HPND","HPND-DEC","HPND-Fenneberg-Livingston","HPND-INRIA-IMAG","HPND-Intel","HPND-Kevlin-Henney","HPND-MIT-disclaimer","HPND-Markus-Kuhn","HPND-Netrek","HPND-Pbmplus","HPND-SMC","HPND-UC","HPND-UC-export-US","HPND-doc","HPND-doc-sell","HPND-export-US","HPND-export-US-acknowledgement","HPND-export-US-modify","HPND-export2-US","HPND-merchantability-variant","HPND-sell-MIT-disclaimer-xserver","HPND-sell-regexpr","HPND-sell-variant","HPND-sell-variant-MIT-disclaimer","HPND-sell-variant-MIT-disclaimer-rev","HPND-sell-variant-critical-systems","HTMLTIDY","HaskellReport","Hippocratic-2.1","Hippocratic-3.0-core","IBM-pibs","ICU","IEC-Code-Components-EULA","IJG","IJG-short","IPA","IPL-1.0","ISC","ISC-Veillard","ISO-permission","ImageMagick","Imlib2","Info-ZIP","Informatica","Inner-Net-2.0","InnoSetup","Intel","Intel-ACPI","Interbase-1.0","JPL-image","JPNIC","JSON","Jam","JasPer-2.0","Kastrup","Kazlib","Knuth-CTAN","LAL-1.2","LAL-1.3","LGPL-2.0-only","LGPL-2.0-or-later","LGPL-2.1-only","LGPL-2.1-or-later","LGPL-3.0-only","LGPL-3.0-or-later","LGPLLR","LOOP","LPD-document","LPL-1.0","LPL-1.02","LPPL-1.0","LPPL-1.1","LPPL-1.2","LPPL-1.3a","LPPL-1.3c","LZMA-SDK-9.11-to-9.20","LZMA-SDK-9.22","Latex2e","Latex2e-translated-notice","Leptonica","LiLiQ-P-1.1","LiLiQ-R-1.1","LiLiQ-Rplus-1.1","Libpng","Linux-OpenIB","Linux-man-pages-1-para","Linux-man-pages-copyleft","Linux-man-pages-copyleft-2-para","Linux-man-pages-copyleft-var","Lucida-Bitmap-Fonts","MIPS","MIT","MIT-0","MIT-CMU","MIT-Click","MIT-Festival","MIT-Khronos-old","MIT-Modern-Variant","MIT-STK","MIT-Wu","MIT-advertising","MIT-enna","MIT-feh","MIT-open-group","MIT-testregex","MITNFA","MMIXware","MMPL-1.0.1","MPEG-SSG","MPL-1.0","MPL-1.1","MPL-2.0","MPL-2.0-no-copyleft-exception","MS-LPL","MS-PL","MS-RL","MTLL","MVT-1.1","Mackerras-3-Clause","Mackerras-3-Clause-acknowledgment","MakeIndex","Martin-Birgmeier","McPhee-slideshow","Minpack","MirOS","Motosoto","MulanPSL-1.0","MulanPSL-2.0","Multics","Mup","NAIST-2003","NASA-1.3","NBPL-1.0","NCBI-PD","NCGL-UK-2.0","NCL","NCSA","NGPL","NICTA-1.0","NIST-PD","NIST-PD-TNT","NIST-PD-fallback","NIST-Software","NLOD-1.0","NLOD-2.0","NLPL","NOSL","NPL-1.0","NPL-1.1","NPOSL-3.0","NRL","NTIA-PD","NTP","NTP-0","Naumen","NetCDF","Newsletr","Nokia","Noweb","O-UDA-1.0","OAR","OCCT-PL","OCLC-2.0","ODC-By-1.0","ODbL-1.0","OFFIS","OFL-1.0","OFL-1.0-RFN","OFL-1.0-no-RFN","OFL-1.1","OFL-1.1-RFN","OFL-1.1-no-RFN","OGC-1.0","OGDL-Taiwan-1.0","OGL-Canada-2.0","OGL-UK-1.0","OGL-UK-2.0","OGL-UK-3.0","OGTSL","OLDAP-1.1","OLDAP-1.2","OLDAP-1.3","OLDAP-1.4","OLDAP-2.0","OLDAP-2.0.1","OLDAP-2.1","OLDAP-2.2","OLDAP-2.2.1","OLDAP-2.2.2","OLDAP-2.3","OLDAP-2.4","OLDAP-2.5","OLDAP-2.6","OLDAP-2.7","OLDAP-2.8","OLFL-1.3","OML","OPL-1.0","OPL-UK-3.0","OPUBL-1.0","OSC-1.0","OSET-PL-2.1","OSL-1.0","OSL-1.1","OSL-2.0","OSL-2.1","OSL-3.0","OSSP","OpenMDW-1.0","OpenPBS-2.3","OpenSSL","OpenSSL-standalone","OpenVision","PADL","PDDL-1.0","PHP-3.0","PHP-3.01","PPL","PSF-2.0","ParaType-Free-Font-1.3","Parity-6.0.0","Parity-7.0.0","Pixar","Plexus","PolyForm-Noncommercial-1.0.0","PolyForm-Small-Business-1.0.0","PostgreSQL","Python-2.0","Python-2.0.1","QPL-1.0","QPL-1.0-INRIA-2004","Qhull","RHeCos-1.1","RPL-1.1","RPL-1.5","RPSL-1.0","RSA-MD","RSCPL","Rdisc","Ruby","Ruby-pty","SAX-PD","SAX-PD-2.0","SCEA","SGI-B-1.0","SGI-B-1.1","SGI-B-2.0","SGI-OpenGL","SGMLUG-PM","SGP4","SHL-0.5","SHL-0.51","SISSL","SISSL-1.2","SL","SMAIL-GPL","SMLNJ","SMPPL","SNIA","SOFA","SPL-1.0","SSH-OpenSSH","SSH-short","SSLeay-standalone","SSPL-1.0","SUL-1.0","SWL","Saxpath","SchemeReport","Sendmail","Sendmail-8.23","Sendmail-Open-Source-1.1","SimPL-2.0","Sleepycat","Soundex","Spencer-86","Spencer-94","Spencer-99","SugarCRM-1.1.3","Sun-PPP","Sun-PPP-2000","SunPro","Symlinks","TAPR-OHL-1.0","TCL","TCP-wrappers","TGPPL-1.0","TMate","TORQUE-1.1","TOSL","TPDL","TPL-1.0","TTWL","TTYP0","TU-Berlin-1.0","TU-Berlin-2.0","TekHVC","TermReadKey","ThirdEye","TrustedQSL","UCAR","UCL-1.0","UMich-Merit","UPL-1.0","URT-RLE","Ubuntu-font-1.0","UnRAR","Unicode-3.0","Unicode-DFS-2015","Unicode-DFS-2016","Unicode-TOU","UnixCrypt","Unlicense","Unlicense-libtelnet","Unlicense-libwhirlpool","VOSTROM","VSL-1.0","Vim","Vixie-Cron","W3C","W3C-19980720","W3C-20150513","WTFNMFPL","WTFPL","Watcom-1.0","Widget-Workshop","WordNet","Wsuipa","X11","X11-distribute-modifications-variant","X11-no-permit-persons","X11-swapped","XFree86-1.1","XSkat","Xdebug-1.03","Xerox","Xfig","Xnet","YPL-1.0","YPL-1.1","ZPL-1.1","ZPL-2.0","ZPL-2.1","Zed","Zeeff","Zend-2.0","Zimbra-1.3","Zimbra-1.4","Zlib","any-OSI","any-OSI-perl-modules","atc-game","bcrypt-Solar-Designer","blessing","bzip2-1.0.6","check-cvs","checkmk","copyleft-next-0.3.0","copyleft-next-0.3.1","curl","cve-tou","diffmark","dtoa","dvipdfm","eGenix","etalab-2.0","fwlw","gSOAP-1.3b","generic-xts","gnuplot","gtkbook","hdparm","hyphen-bulgarian","iMatix","jove","libpng-1.6.35","libpng-2.0","libselinux-1.0","libtiff","libutil-David-Nugent","lsof","magaz","mailprio","man2html","metamail","mpi-permissive","mpich2","mplus","ngrep","pkgconf","pnmstitch","psfrag","psutils","python-ldap","radvd","snprintf","softSurfer","ssh-keyscan","swrule","threeparttable","ulem","w3m","wwl","xinetd","xkeyboard-config-Zinoviev","xlock","xpp","xzoom","zlib-acknowledgement"]');
@@ -82645,6 +84352,6 @@ module.exports = /*#__PURE__*/JSON.parse('["0BSD","3D-Slicer-1.0","AAL","ADSL","
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(9069);
+/******/ var __webpack_exports__ = __nccwpck_require__(490);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

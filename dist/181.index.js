@@ -1,0 +1,1 @@
+export * from './cli/181.index.js';

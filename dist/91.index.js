@@ -1,1 +1,0 @@
-export * from './cli/91.index.js';
