@@ -1,7 +1,7 @@
 /******/ (() => { // webpackBootstrap
 /******/ 	var __webpack_modules__ = ({
 
-/***/ 630:
+/***/ 940:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -40,16 +40,16 @@ exports.Argument = Argument;
 
 /***/ }),
 
-/***/ 340:
+/***/ 22:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Comment = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(438);
-const line_1 = __nccwpck_require__(255);
-const util_1 = __nccwpck_require__(641);
+const vscode_languageserver_types_1 = __nccwpck_require__(612);
+const line_1 = __nccwpck_require__(5);
+const util_1 = __nccwpck_require__(459);
 class Comment extends line_1.Line {
     constructor(document, range) {
         super(document, range);
@@ -110,7 +110,7 @@ exports.Comment = Comment;
 
 /***/ }),
 
-/***/ 951:
+/***/ 933:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -121,12 +121,12 @@ exports.Comment = Comment;
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Dockerfile = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(438);
-const ast = __nccwpck_require__(616);
-const imageTemplate_1 = __nccwpck_require__(574);
-const from_1 = __nccwpck_require__(399);
-const util_1 = __nccwpck_require__(641);
-const main_1 = __nccwpck_require__(616);
+const vscode_languageserver_types_1 = __nccwpck_require__(612);
+const ast = __nccwpck_require__(390);
+const imageTemplate_1 = __nccwpck_require__(520);
+const from_1 = __nccwpck_require__(377);
+const util_1 = __nccwpck_require__(459);
+const main_1 = __nccwpck_require__(390);
 class Dockerfile extends imageTemplate_1.ImageTemplate {
     constructor(document) {
         super();
@@ -350,15 +350,15 @@ exports.Dockerfile = Dockerfile;
 
 /***/ }),
 
-/***/ 635:
+/***/ 77:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Flag = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(438);
-const flagOption_1 = __nccwpck_require__(598);
+const vscode_languageserver_types_1 = __nccwpck_require__(612);
+const flagOption_1 = __nccwpck_require__(700);
 class Flag {
     constructor(document, range, name, nameRange, value, valueRange) {
         this.options = [];
@@ -480,7 +480,7 @@ exports.Flag = Flag;
 
 /***/ }),
 
-/***/ 598:
+/***/ 700:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -522,7 +522,7 @@ exports.FlagOption = FlagOption;
 
 /***/ }),
 
-/***/ 741:
+/***/ 599:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -598,7 +598,7 @@ exports.Heredoc = Heredoc;
 
 /***/ }),
 
-/***/ 574:
+/***/ 520:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -609,17 +609,17 @@ exports.Heredoc = Heredoc;
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ImageTemplate = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(438);
-const arg_1 = __nccwpck_require__(755);
-const cmd_1 = __nccwpck_require__(687);
-const copy_1 = __nccwpck_require__(617);
-const env_1 = __nccwpck_require__(164);
-const entrypoint_1 = __nccwpck_require__(242);
-const from_1 = __nccwpck_require__(399);
-const healthcheck_1 = __nccwpck_require__(649);
-const onbuild_1 = __nccwpck_require__(468);
-const util_1 = __nccwpck_require__(641);
-const workdir_1 = __nccwpck_require__(691);
+const vscode_languageserver_types_1 = __nccwpck_require__(612);
+const arg_1 = __nccwpck_require__(381);
+const cmd_1 = __nccwpck_require__(517);
+const copy_1 = __nccwpck_require__(444);
+const env_1 = __nccwpck_require__(822);
+const entrypoint_1 = __nccwpck_require__(835);
+const from_1 = __nccwpck_require__(377);
+const healthcheck_1 = __nccwpck_require__(167);
+const onbuild_1 = __nccwpck_require__(554);
+const util_1 = __nccwpck_require__(459);
+const workdir_1 = __nccwpck_require__(529);
 class ImageTemplate {
     constructor() {
         this.comments = [];
@@ -843,20 +843,20 @@ exports.ImageTemplate = ImageTemplate;
 
 /***/ }),
 
-/***/ 697:
+/***/ 279:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Instruction = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(438);
-const util_1 = __nccwpck_require__(641);
-const line_1 = __nccwpck_require__(255);
-const argument_1 = __nccwpck_require__(630);
-const heredoc_1 = __nccwpck_require__(741);
-const variable_1 = __nccwpck_require__(705);
-const main_1 = __nccwpck_require__(616);
+const vscode_languageserver_types_1 = __nccwpck_require__(612);
+const util_1 = __nccwpck_require__(459);
+const line_1 = __nccwpck_require__(5);
+const argument_1 = __nccwpck_require__(940);
+const heredoc_1 = __nccwpck_require__(599);
+const variable_1 = __nccwpck_require__(743);
+const main_1 = __nccwpck_require__(390);
 class Instruction extends line_1.Line {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range);
@@ -1738,14 +1738,14 @@ exports.Instruction = Instruction;
 
 /***/ }),
 
-/***/ 8:
+/***/ 618:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Add = void 0;
-const jsonInstruction_1 = __nccwpck_require__(211);
+const jsonInstruction_1 = __nccwpck_require__(305);
 class Add extends jsonInstruction_1.JSONInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -1759,15 +1759,15 @@ exports.Add = Add;
 
 /***/ }),
 
-/***/ 755:
+/***/ 381:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Arg = void 0;
-const property_1 = __nccwpck_require__(68);
-const propertyInstruction_1 = __nccwpck_require__(998);
+const property_1 = __nccwpck_require__(602);
+const propertyInstruction_1 = __nccwpck_require__(984);
 class Arg extends propertyInstruction_1.PropertyInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -1794,14 +1794,14 @@ exports.Arg = Arg;
 
 /***/ }),
 
-/***/ 687:
+/***/ 517:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Cmd = void 0;
-const jsonInstruction_1 = __nccwpck_require__(211);
+const jsonInstruction_1 = __nccwpck_require__(305);
 class Cmd extends jsonInstruction_1.JSONInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -1812,14 +1812,14 @@ exports.Cmd = Cmd;
 
 /***/ }),
 
-/***/ 617:
+/***/ 444:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Copy = void 0;
-const jsonInstruction_1 = __nccwpck_require__(211);
+const jsonInstruction_1 = __nccwpck_require__(305);
 class Copy extends jsonInstruction_1.JSONInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -1846,14 +1846,14 @@ exports.Copy = Copy;
 
 /***/ }),
 
-/***/ 242:
+/***/ 835:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Entrypoint = void 0;
-const jsonInstruction_1 = __nccwpck_require__(211);
+const jsonInstruction_1 = __nccwpck_require__(305);
 class Entrypoint extends jsonInstruction_1.JSONInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -1864,14 +1864,14 @@ exports.Entrypoint = Entrypoint;
 
 /***/ }),
 
-/***/ 164:
+/***/ 822:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Env = void 0;
-const propertyInstruction_1 = __nccwpck_require__(998);
+const propertyInstruction_1 = __nccwpck_require__(984);
 class Env extends propertyInstruction_1.PropertyInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -1885,15 +1885,15 @@ exports.Env = Env;
 
 /***/ }),
 
-/***/ 399:
+/***/ 377:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.From = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(438);
-const modifiableInstruction_1 = __nccwpck_require__(271);
+const vscode_languageserver_types_1 = __nccwpck_require__(612);
+const modifiableInstruction_1 = __nccwpck_require__(393);
 class From extends modifiableInstruction_1.ModifiableInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -2146,14 +2146,14 @@ exports.From = From;
 
 /***/ }),
 
-/***/ 649:
+/***/ 167:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Healthcheck = void 0;
-const modifiableInstruction_1 = __nccwpck_require__(271);
+const modifiableInstruction_1 = __nccwpck_require__(393);
 class Healthcheck extends modifiableInstruction_1.ModifiableInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -2172,15 +2172,15 @@ exports.Healthcheck = Healthcheck;
 
 /***/ }),
 
-/***/ 193:
+/***/ 871:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Label = void 0;
-const propertyInstruction_1 = __nccwpck_require__(998);
-const util_1 = __nccwpck_require__(641);
+const propertyInstruction_1 = __nccwpck_require__(984);
+const util_1 = __nccwpck_require__(459);
 class Label extends propertyInstruction_1.PropertyInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -2215,16 +2215,16 @@ exports.Label = Label;
 
 /***/ }),
 
-/***/ 468:
+/***/ 554:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Onbuild = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(438);
-const parser_1 = __nccwpck_require__(934);
-const instruction_1 = __nccwpck_require__(697);
+const vscode_languageserver_types_1 = __nccwpck_require__(612);
+const parser_1 = __nccwpck_require__(988);
+const instruction_1 = __nccwpck_require__(279);
 class Onbuild extends instruction_1.Instruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -2254,14 +2254,14 @@ exports.Onbuild = Onbuild;
 
 /***/ }),
 
-/***/ 902:
+/***/ 224:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Run = void 0;
-const jsonInstruction_1 = __nccwpck_require__(211);
+const jsonInstruction_1 = __nccwpck_require__(305);
 class Run extends jsonInstruction_1.JSONInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -2284,14 +2284,14 @@ exports.Run = Run;
 
 /***/ }),
 
-/***/ 581:
+/***/ 523:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Shell = void 0;
-const jsonInstruction_1 = __nccwpck_require__(211);
+const jsonInstruction_1 = __nccwpck_require__(305);
 class Shell extends jsonInstruction_1.JSONInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -2302,14 +2302,14 @@ exports.Shell = Shell;
 
 /***/ }),
 
-/***/ 971:
+/***/ 301:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Stopsignal = void 0;
-const instruction_1 = __nccwpck_require__(697);
+const instruction_1 = __nccwpck_require__(279);
 class Stopsignal extends instruction_1.Instruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -2320,14 +2320,14 @@ exports.Stopsignal = Stopsignal;
 
 /***/ }),
 
-/***/ 648:
+/***/ 998:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.User = void 0;
-const instruction_1 = __nccwpck_require__(697);
+const instruction_1 = __nccwpck_require__(279);
 class User extends instruction_1.Instruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -2338,14 +2338,14 @@ exports.User = User;
 
 /***/ }),
 
-/***/ 421:
+/***/ 347:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Volume = void 0;
-const jsonInstruction_1 = __nccwpck_require__(211);
+const jsonInstruction_1 = __nccwpck_require__(305);
 class Volume extends jsonInstruction_1.JSONInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -2356,14 +2356,14 @@ exports.Volume = Volume;
 
 /***/ }),
 
-/***/ 691:
+/***/ 529:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Workdir = void 0;
-const instruction_1 = __nccwpck_require__(697);
+const instruction_1 = __nccwpck_require__(279);
 class Workdir extends instruction_1.Instruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -2417,14 +2417,14 @@ exports.Workdir = Workdir;
 
 /***/ }),
 
-/***/ 24:
+/***/ 702:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.JSONArgument = void 0;
-const argument_1 = __nccwpck_require__(630);
+const argument_1 = __nccwpck_require__(940);
 class JSONArgument extends argument_1.Argument {
     constructor(value, range, jsonRange) {
         super(value, range);
@@ -2444,17 +2444,17 @@ exports.JSONArgument = JSONArgument;
 
 /***/ }),
 
-/***/ 211:
+/***/ 305:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.JSONInstruction = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(438);
-const argument_1 = __nccwpck_require__(630);
-const jsonArgument_1 = __nccwpck_require__(24);
-const modifiableInstruction_1 = __nccwpck_require__(271);
+const vscode_languageserver_types_1 = __nccwpck_require__(612);
+const argument_1 = __nccwpck_require__(940);
+const jsonArgument_1 = __nccwpck_require__(702);
+const modifiableInstruction_1 = __nccwpck_require__(393);
 class JSONInstruction extends modifiableInstruction_1.ModifiableInstruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -2626,7 +2626,7 @@ exports.JSONInstruction = JSONInstruction;
 
 /***/ }),
 
-/***/ 255:
+/***/ 5:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -2656,71 +2656,71 @@ exports.Line = Line;
 
 /***/ }),
 
-/***/ 616:
+/***/ 390:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DockerfileParser = exports.DefaultVariables = exports.Directive = exports.Keyword = exports.Workdir = exports.Volume = exports.User = exports.Stopsignal = exports.Shell = exports.Run = exports.PropertyInstruction = exports.Onbuild = exports.ModifiableInstruction = exports.Label = exports.JSONInstruction = exports.Heredoc = exports.Healthcheck = exports.From = exports.Env = exports.Entrypoint = exports.Copy = exports.Cmd = exports.Arg = exports.Add = exports.Variable = exports.Property = exports.ParserDirective = exports.Line = exports.Instruction = exports.Flag = exports.Comment = exports.JSONArgument = exports.Argument = void 0;
-var argument_1 = __nccwpck_require__(630);
+var argument_1 = __nccwpck_require__(940);
 Object.defineProperty(exports, "Argument", ({ enumerable: true, get: function () { return argument_1.Argument; } }));
-var jsonArgument_1 = __nccwpck_require__(24);
+var jsonArgument_1 = __nccwpck_require__(702);
 Object.defineProperty(exports, "JSONArgument", ({ enumerable: true, get: function () { return jsonArgument_1.JSONArgument; } }));
-const comment_1 = __nccwpck_require__(340);
+const comment_1 = __nccwpck_require__(22);
 Object.defineProperty(exports, "Comment", ({ enumerable: true, get: function () { return comment_1.Comment; } }));
-const parser_1 = __nccwpck_require__(934);
-var flag_1 = __nccwpck_require__(635);
+const parser_1 = __nccwpck_require__(988);
+var flag_1 = __nccwpck_require__(77);
 Object.defineProperty(exports, "Flag", ({ enumerable: true, get: function () { return flag_1.Flag; } }));
-const instruction_1 = __nccwpck_require__(697);
+const instruction_1 = __nccwpck_require__(279);
 Object.defineProperty(exports, "Instruction", ({ enumerable: true, get: function () { return instruction_1.Instruction; } }));
-var line_1 = __nccwpck_require__(255);
+var line_1 = __nccwpck_require__(5);
 Object.defineProperty(exports, "Line", ({ enumerable: true, get: function () { return line_1.Line; } }));
-const parserDirective_1 = __nccwpck_require__(893);
+const parserDirective_1 = __nccwpck_require__(499);
 Object.defineProperty(exports, "ParserDirective", ({ enumerable: true, get: function () { return parserDirective_1.ParserDirective; } }));
-var property_1 = __nccwpck_require__(68);
+var property_1 = __nccwpck_require__(602);
 Object.defineProperty(exports, "Property", ({ enumerable: true, get: function () { return property_1.Property; } }));
-var variable_1 = __nccwpck_require__(705);
+var variable_1 = __nccwpck_require__(743);
 Object.defineProperty(exports, "Variable", ({ enumerable: true, get: function () { return variable_1.Variable; } }));
-var add_1 = __nccwpck_require__(8);
+var add_1 = __nccwpck_require__(618);
 Object.defineProperty(exports, "Add", ({ enumerable: true, get: function () { return add_1.Add; } }));
-const arg_1 = __nccwpck_require__(755);
+const arg_1 = __nccwpck_require__(381);
 Object.defineProperty(exports, "Arg", ({ enumerable: true, get: function () { return arg_1.Arg; } }));
-const cmd_1 = __nccwpck_require__(687);
+const cmd_1 = __nccwpck_require__(517);
 Object.defineProperty(exports, "Cmd", ({ enumerable: true, get: function () { return cmd_1.Cmd; } }));
-const copy_1 = __nccwpck_require__(617);
+const copy_1 = __nccwpck_require__(444);
 Object.defineProperty(exports, "Copy", ({ enumerable: true, get: function () { return copy_1.Copy; } }));
-const entrypoint_1 = __nccwpck_require__(242);
+const entrypoint_1 = __nccwpck_require__(835);
 Object.defineProperty(exports, "Entrypoint", ({ enumerable: true, get: function () { return entrypoint_1.Entrypoint; } }));
-const env_1 = __nccwpck_require__(164);
+const env_1 = __nccwpck_require__(822);
 Object.defineProperty(exports, "Env", ({ enumerable: true, get: function () { return env_1.Env; } }));
-const from_1 = __nccwpck_require__(399);
+const from_1 = __nccwpck_require__(377);
 Object.defineProperty(exports, "From", ({ enumerable: true, get: function () { return from_1.From; } }));
-const healthcheck_1 = __nccwpck_require__(649);
+const healthcheck_1 = __nccwpck_require__(167);
 Object.defineProperty(exports, "Healthcheck", ({ enumerable: true, get: function () { return healthcheck_1.Healthcheck; } }));
-var heredoc_1 = __nccwpck_require__(741);
+var heredoc_1 = __nccwpck_require__(599);
 Object.defineProperty(exports, "Heredoc", ({ enumerable: true, get: function () { return heredoc_1.Heredoc; } }));
-var jsonInstruction_1 = __nccwpck_require__(211);
+var jsonInstruction_1 = __nccwpck_require__(305);
 Object.defineProperty(exports, "JSONInstruction", ({ enumerable: true, get: function () { return jsonInstruction_1.JSONInstruction; } }));
-var label_1 = __nccwpck_require__(193);
+var label_1 = __nccwpck_require__(871);
 Object.defineProperty(exports, "Label", ({ enumerable: true, get: function () { return label_1.Label; } }));
-var modifiableInstruction_1 = __nccwpck_require__(271);
+var modifiableInstruction_1 = __nccwpck_require__(393);
 Object.defineProperty(exports, "ModifiableInstruction", ({ enumerable: true, get: function () { return modifiableInstruction_1.ModifiableInstruction; } }));
-var onbuild_1 = __nccwpck_require__(468);
+var onbuild_1 = __nccwpck_require__(554);
 Object.defineProperty(exports, "Onbuild", ({ enumerable: true, get: function () { return onbuild_1.Onbuild; } }));
-var propertyInstruction_1 = __nccwpck_require__(998);
+var propertyInstruction_1 = __nccwpck_require__(984);
 Object.defineProperty(exports, "PropertyInstruction", ({ enumerable: true, get: function () { return propertyInstruction_1.PropertyInstruction; } }));
-var run_1 = __nccwpck_require__(902);
+var run_1 = __nccwpck_require__(224);
 Object.defineProperty(exports, "Run", ({ enumerable: true, get: function () { return run_1.Run; } }));
-var shell_1 = __nccwpck_require__(581);
+var shell_1 = __nccwpck_require__(523);
 Object.defineProperty(exports, "Shell", ({ enumerable: true, get: function () { return shell_1.Shell; } }));
-var stopsignal_1 = __nccwpck_require__(971);
+var stopsignal_1 = __nccwpck_require__(301);
 Object.defineProperty(exports, "Stopsignal", ({ enumerable: true, get: function () { return stopsignal_1.Stopsignal; } }));
-var user_1 = __nccwpck_require__(648);
+var user_1 = __nccwpck_require__(998);
 Object.defineProperty(exports, "User", ({ enumerable: true, get: function () { return user_1.User; } }));
-var volume_1 = __nccwpck_require__(421);
+var volume_1 = __nccwpck_require__(347);
 Object.defineProperty(exports, "Volume", ({ enumerable: true, get: function () { return volume_1.Volume; } }));
-const workdir_1 = __nccwpck_require__(691);
+const workdir_1 = __nccwpck_require__(529);
 Object.defineProperty(exports, "Workdir", ({ enumerable: true, get: function () { return workdir_1.Workdir; } }));
 var Keyword;
 (function (Keyword) {
@@ -2767,16 +2767,16 @@ var DockerfileParser;
 
 /***/ }),
 
-/***/ 271:
+/***/ 393:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ModifiableInstruction = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(438);
-const flag_1 = __nccwpck_require__(635);
-const instruction_1 = __nccwpck_require__(697);
+const vscode_languageserver_types_1 = __nccwpck_require__(612);
+const flag_1 = __nccwpck_require__(77);
+const instruction_1 = __nccwpck_require__(279);
 class ModifiableInstruction extends instruction_1.Instruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -2856,7 +2856,7 @@ exports.ModifiableInstruction = ModifiableInstruction;
 
 /***/ }),
 
-/***/ 934:
+/***/ 988:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
@@ -2867,30 +2867,30 @@ exports.ModifiableInstruction = ModifiableInstruction;
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Parser = void 0;
-const vscode_languageserver_textdocument_1 = __nccwpck_require__(861);
-const vscode_languageserver_types_1 = __nccwpck_require__(438);
-const comment_1 = __nccwpck_require__(340);
-const parserDirective_1 = __nccwpck_require__(893);
-const instruction_1 = __nccwpck_require__(697);
-const add_1 = __nccwpck_require__(8);
-const arg_1 = __nccwpck_require__(755);
-const cmd_1 = __nccwpck_require__(687);
-const copy_1 = __nccwpck_require__(617);
-const env_1 = __nccwpck_require__(164);
-const entrypoint_1 = __nccwpck_require__(242);
-const from_1 = __nccwpck_require__(399);
-const healthcheck_1 = __nccwpck_require__(649);
-const label_1 = __nccwpck_require__(193);
-const onbuild_1 = __nccwpck_require__(468);
-const run_1 = __nccwpck_require__(902);
-const shell_1 = __nccwpck_require__(581);
-const stopsignal_1 = __nccwpck_require__(971);
-const workdir_1 = __nccwpck_require__(691);
-const user_1 = __nccwpck_require__(648);
-const volume_1 = __nccwpck_require__(421);
-const dockerfile_1 = __nccwpck_require__(951);
-const util_1 = __nccwpck_require__(641);
-const main_1 = __nccwpck_require__(616);
+const vscode_languageserver_textdocument_1 = __nccwpck_require__(383);
+const vscode_languageserver_types_1 = __nccwpck_require__(612);
+const comment_1 = __nccwpck_require__(22);
+const parserDirective_1 = __nccwpck_require__(499);
+const instruction_1 = __nccwpck_require__(279);
+const add_1 = __nccwpck_require__(618);
+const arg_1 = __nccwpck_require__(381);
+const cmd_1 = __nccwpck_require__(517);
+const copy_1 = __nccwpck_require__(444);
+const env_1 = __nccwpck_require__(822);
+const entrypoint_1 = __nccwpck_require__(835);
+const from_1 = __nccwpck_require__(377);
+const healthcheck_1 = __nccwpck_require__(167);
+const label_1 = __nccwpck_require__(871);
+const onbuild_1 = __nccwpck_require__(554);
+const run_1 = __nccwpck_require__(224);
+const shell_1 = __nccwpck_require__(523);
+const stopsignal_1 = __nccwpck_require__(301);
+const workdir_1 = __nccwpck_require__(529);
+const user_1 = __nccwpck_require__(998);
+const volume_1 = __nccwpck_require__(347);
+const dockerfile_1 = __nccwpck_require__(933);
+const util_1 = __nccwpck_require__(459);
+const main_1 = __nccwpck_require__(390);
 class Parser {
     constructor() {
         this.escapeChar = null;
@@ -3309,15 +3309,15 @@ exports.Parser = Parser;
 
 /***/ }),
 
-/***/ 893:
+/***/ 499:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ParserDirective = void 0;
-const main_1 = __nccwpck_require__(616);
-const line_1 = __nccwpck_require__(255);
+const main_1 = __nccwpck_require__(390);
+const line_1 = __nccwpck_require__(5);
 class ParserDirective extends line_1.Line {
     constructor(document, range, nameRange, valueRange) {
         super(document, range);
@@ -3349,15 +3349,15 @@ exports.ParserDirective = ParserDirective;
 
 /***/ }),
 
-/***/ 68:
+/***/ 602:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Property = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(438);
-const util_1 = __nccwpck_require__(641);
+const vscode_languageserver_types_1 = __nccwpck_require__(612);
+const util_1 = __nccwpck_require__(459);
 class Property {
     constructor(document, escapeChar, arg, arg2) {
         this.assignmentOperatorRange = null;
@@ -3697,18 +3697,18 @@ exports.Property = Property;
 
 /***/ }),
 
-/***/ 998:
+/***/ 984:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 "use strict";
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.PropertyInstruction = void 0;
-const vscode_languageserver_types_1 = __nccwpck_require__(438);
-const instruction_1 = __nccwpck_require__(697);
-const property_1 = __nccwpck_require__(68);
-const argument_1 = __nccwpck_require__(630);
-const util_1 = __nccwpck_require__(641);
+const vscode_languageserver_types_1 = __nccwpck_require__(612);
+const instruction_1 = __nccwpck_require__(279);
+const property_1 = __nccwpck_require__(602);
+const argument_1 = __nccwpck_require__(940);
+const util_1 = __nccwpck_require__(459);
 class PropertyInstruction extends instruction_1.Instruction {
     constructor(document, range, dockerfile, escapeChar, instruction, instructionRange) {
         super(document, range, dockerfile, escapeChar, instruction, instructionRange);
@@ -4035,7 +4035,7 @@ exports.PropertyInstruction = PropertyInstruction;
 
 /***/ }),
 
-/***/ 641:
+/***/ 459:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -4137,7 +4137,7 @@ exports.Util = Util;
 
 /***/ }),
 
-/***/ 705:
+/***/ 743:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -4237,7 +4237,7 @@ exports.Variable = Variable;
 
 /***/ }),
 
-/***/ 861:
+/***/ 383:
 /***/ (function(module, exports) {
 
 var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
@@ -4583,7 +4583,7 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 
 /***/ }),
 
-/***/ 438:
+/***/ 612:
 /***/ ((module, exports) => {
 
 (function (factory) {
@@ -7055,13 +7055,13 @@ var __spreadArray = (this && this.__spreadArray) || function (to, from, pack) {
 
 /***/ }),
 
-/***/ 317:
+/***/ 686:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Entry of dist/dockerfile-ast.cjs (scripts/build-vendored.mjs): the Dockerfile parser and the
 // language-server types it builds on, bundled apart from the Action and the CLI so that a run over a
 // tree without Dockerfiles never compiles them (src/core/vendored.ts).
-module.exports = { DockerfileParser: (__nccwpck_require__(616).DockerfileParser) };
+module.exports = { DockerfileParser: (__nccwpck_require__(390).DockerfileParser) };
 
 
 /***/ })
@@ -7107,7 +7107,7 @@ module.exports = { DockerfileParser: (__nccwpck_require__(616).DockerfileParser)
 /******/ 	// startup
 /******/ 	// Load entry module and return exports
 /******/ 	// This entry module is referenced by other modules so it can't be inlined
-/******/ 	var __webpack_exports__ = __nccwpck_require__(317);
+/******/ 	var __webpack_exports__ = __nccwpck_require__(686);
 /******/ 	module.exports = __webpack_exports__;
 /******/ 	
 /******/ })()

@@ -1,7 +1,7 @@
 /******/ (() => { // webpackBootstrap
 /******/ 	var __webpack_modules__ = ({
 
-/***/ 312:
+/***/ 298:
 /***/ ((module) => {
 
 // A simple implementation of make-array
@@ -1640,13 +1640,13 @@ define(module.exports, Symbol.for('setupWindows'), setupWindows)
 
 /***/ }),
 
-/***/ 162:
+/***/ 285:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Entry of dist/ignore.cjs (scripts/build-vendored.mjs): gitignore matching, which a check inside a
 // git work tree needs only for the rules that read .gitignore files, bundled apart from the Action
 // and the CLI and loaded on first use (src/core/vendored.ts).
-module.exports = __nccwpck_require__(312);
+module.exports = __nccwpck_require__(298);
 
 
 /***/ })
@@ -1692,7 +1692,7 @@ module.exports = __nccwpck_require__(312);
 /******/ 	// startup
 /******/ 	// Load entry module and return exports
 /******/ 	// This entry module used 'module' so it can't be inlined
-/******/ 	var __webpack_exports__ = __nccwpck_require__(162);
+/******/ 	var __webpack_exports__ = __nccwpck_require__(285);
 /******/ 	module.exports = __webpack_exports__;
 /******/ 	
 /******/ })()

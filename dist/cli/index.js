@@ -1,13 +1,13 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 636:
+/***/ 4006:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const pico = __nccwpck_require__(1366);
-const utils = __nccwpck_require__(5313);
+const pico = __nccwpck_require__(8016);
+const utils = __nccwpck_require__(4059);
 
 function picomatch(glob, options, returnState = false) {
   // default to os.platform()
@@ -25,7 +25,7 @@ module.exports = picomatch;
 
 /***/ }),
 
-/***/ 4701:
+/***/ 5595:
 /***/ ((module) => {
 
 
@@ -216,13 +216,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9915:
+/***/ 8265:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const constants = __nccwpck_require__(4701);
-const utils = __nccwpck_require__(5313);
+const constants = __nccwpck_require__(5595);
+const utils = __nccwpck_require__(4059);
 
 /**
  * Constants
@@ -1648,15 +1648,15 @@ module.exports = parse;
 
 /***/ }),
 
-/***/ 1366:
+/***/ 8016:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const scan = __nccwpck_require__(5607);
-const parse = __nccwpck_require__(9915);
-const utils = __nccwpck_require__(5313);
-const constants = __nccwpck_require__(4701);
+const scan = __nccwpck_require__(1781);
+const parse = __nccwpck_require__(8265);
+const utils = __nccwpck_require__(4059);
+const constants = __nccwpck_require__(5595);
 const isObject = val => val && typeof val === 'object' && !Array.isArray(val);
 
 /**
@@ -2016,12 +2016,12 @@ module.exports = picomatch;
 
 /***/ }),
 
-/***/ 5607:
+/***/ 1781:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const utils = __nccwpck_require__(5313);
+const utils = __nccwpck_require__(4059);
 const {
   CHAR_ASTERISK,             /* * */
   CHAR_AT,                   /* @ */
@@ -2038,7 +2038,7 @@ const {
   CHAR_RIGHT_CURLY_BRACE,    /* } */
   CHAR_RIGHT_PARENTHESES,    /* ) */
   CHAR_RIGHT_SQUARE_BRACKET  /* ] */
-} = __nccwpck_require__(4701);
+} = __nccwpck_require__(5595);
 
 const isPathSeparator = code => {
   return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
@@ -2426,7 +2426,7 @@ module.exports = scan;
 
 /***/ }),
 
-/***/ 5313:
+/***/ 4059:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 /*global navigator*/
@@ -2437,7 +2437,7 @@ const {
   REGEX_REMOVE_BACKSLASH,
   REGEX_SPECIAL_CHARS,
   REGEX_SPECIAL_CHARS_GLOBAL
-} = __nccwpck_require__(4701);
+} = __nccwpck_require__(5595);
 
 exports.isObject = val => val !== null && typeof val === 'object' && !Array.isArray(val);
 exports.hasRegexChars = str => REGEX_SPECIAL_CHARS.test(str);
@@ -2505,13 +2505,13 @@ exports.basename = (path, { windows } = {}) => {
 
 /***/ }),
 
-/***/ 6256:
+/***/ 3326:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-var scan = __nccwpck_require__(4495)
-var parse = __nccwpck_require__(2003)
+var scan = __nccwpck_require__(6849)
+var parse = __nccwpck_require__(5501)
 
 module.exports = function (source) {
   return parse(scan(source))
@@ -2520,7 +2520,7 @@ module.exports = function (source) {
 
 /***/ }),
 
-/***/ 2003:
+/***/ 5501:
 /***/ ((module) => {
 
 
@@ -2673,15 +2673,15 @@ module.exports = function (tokens) {
 
 /***/ }),
 
-/***/ 4495:
+/***/ 6849:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 var licenses = []
-  .concat(__nccwpck_require__(8223))
-  .concat(__nccwpck_require__(2464))
-var exceptions = __nccwpck_require__(8877)
+  .concat(__nccwpck_require__(5204))
+  .concat(__nccwpck_require__(3389))
+var exceptions = __nccwpck_require__(3988)
 
 module.exports = function (source) {
   var index = 0
@@ -2874,7 +2874,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 
 /***/ }),
 
-/***/ 2073:
+/***/ 551:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -6985,13 +6985,13 @@ module.exports["default"] = module.exports;
 
 /***/ }),
 
-/***/ 490:
+/***/ 9069:
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4603);
-/* harmony import */ var _core_heap_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5046);
-/* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4198);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4618);
+/* harmony import */ var _core_heap_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3365);
+/* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7885);
 
 
 
@@ -7007,7 +7007,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4603:
+/***/ 4618:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -7287,7 +7287,7 @@ class DiffIndex {
 ;// CONCATENATED MODULE: external "node:async_hooks"
 const external_node_async_hooks_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/update-config.js
-var update_config = __nccwpck_require__(1742);
+var update_config = __nccwpck_require__(1387);
 ;// CONCATENATED MODULE: ./lib/core/git.js
 /**
  * Read-only access to a git repository: resolve a commit, list and read files of its tree. The one
@@ -7642,21 +7642,21 @@ async function worktreeChange(root) {
 }
 
 // EXTERNAL MODULE: ./lib/core/workspace/files.js
-var files = __nccwpck_require__(6423);
+var files = __nccwpck_require__(2042);
 // EXTERNAL MODULE: ./lib/core/workspace/git-index.js
-var git_index = __nccwpck_require__(7694);
+var git_index = __nccwpck_require__(1548);
 // EXTERNAL MODULE: ./lib/core/workspace/lines.js
-var lines = __nccwpck_require__(1211);
+var lines = __nccwpck_require__(6774);
 // EXTERNAL MODULE: ./lib/core/workspace/links.js
-var workspace_links = __nccwpck_require__(5593);
+var workspace_links = __nccwpck_require__(9172);
 // EXTERNAL MODULE: ./lib/core/workspace/positions.js
-var positions = __nccwpck_require__(1648);
+var positions = __nccwpck_require__(641);
 // EXTERNAL MODULE: ./lib/core/workspace/scope.js
-var scope = __nccwpck_require__(9280);
+var scope = __nccwpck_require__(837);
 // EXTERNAL MODULE: ./lib/core/workspace/screens.js
-var screens = __nccwpck_require__(7993);
+var screens = __nccwpck_require__(9752);
 // EXTERNAL MODULE: ./lib/core/workspace/workspace.js + 1 modules
-var workspace_workspace = __nccwpck_require__(5647);
+var workspace_workspace = __nccwpck_require__(6651);
 ;// CONCATENATED MODULE: ./lib/core/base-tree.js
 /**
  * The base version of the checked tree, for telling the findings a pull request introduces from the
@@ -8408,11 +8408,11 @@ function safeRealpath(p) {
 }
 
 // EXTERNAL MODULE: ./lib/core/types.js
-var types = __nccwpck_require__(2135);
+var types = __nccwpck_require__(2458);
 // EXTERNAL MODULE: ./lib/core/validate.js
-var validate = __nccwpck_require__(6958);
+var validate = __nccwpck_require__(4305);
 // EXTERNAL MODULE: ./lib/core/workspace/yaml.js
-var yaml = __nccwpck_require__(2401);
+var yaml = __nccwpck_require__(2686);
 ;// CONCATENATED MODULE: ./lib/core/config.js
 
 
@@ -8710,7 +8710,7 @@ function escape_plural(n, singular, pluralForm = `${singular}s`) {
 }
 
 // EXTERNAL MODULE: ./lib/core/heap.js + 1 modules
-var heap = __nccwpck_require__(5046);
+var heap = __nccwpck_require__(3365);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./lib/core/finding.js
@@ -8769,9 +8769,9 @@ function normalizeLocation(loc) {
 }
 
 // EXTERNAL MODULE: ./lib/core/confidence.js + 1 modules
-var confidence = __nccwpck_require__(9777);
+var confidence = __nccwpck_require__(3965);
 // EXTERNAL MODULE: ./lib/core/paths.js
-var paths = __nccwpck_require__(9230);
+var paths = __nccwpck_require__(4539);
 ;// CONCATENATED MODULE: ./lib/core/catalog.js
 
 
@@ -8831,10 +8831,10 @@ function compareControlIds(a, b) {
     return 0;
 }
 
-// EXTERNAL MODULE: ../../main/node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(636);
+// EXTERNAL MODULE: ./node_modules/picomatch/index.js
+var picomatch = __nccwpck_require__(4006);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow.js
-var workflow = __nccwpck_require__(1692);
+var workflow = __nccwpck_require__(8539);
 ;// CONCATENATED MODULE: ./lib/core/declarations/substance.js
 /**
  * Whether a file cited as evidence holds more than a placeholder. An empty incident-response.md, or
@@ -10373,7 +10373,7 @@ function changeFingerprints(problems, changeRules) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 158 modules
-var registry = __nccwpck_require__(9299);
+var registry = __nccwpck_require__(834);
 ;// CONCATENATED MODULE: ./lib/core/version.js
 /** controlgate's version; kept equal to package.json by a test. */
 const VERSION = '0.1.0';
@@ -10794,7 +10794,7 @@ function shapeProblem(data) {
 }
 
 // EXTERNAL MODULE: ./lib/core/workspace/glob.js
-var glob = __nccwpck_require__(1976);
+var glob = __nccwpck_require__(6643);
 ;// CONCATENATED MODULE: ./lib/core/cache-run.js
 /**
  * The results cache in a run (see file-cache.ts): which per-file rules a full check takes from an
@@ -11165,13 +11165,13 @@ class CacheCollector {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluate-rule.js + 1 modules
-var evaluate_rule = __nccwpck_require__(9608);
+var evaluate_rule = __nccwpck_require__(4451);
 // EXTERNAL MODULE: ./lib/core/evaluators/policy/policy.js + 1 modules
-var policy_policy = __nccwpck_require__(9034);
+var policy_policy = __nccwpck_require__(4918);
 // EXTERNAL MODULE: ./lib/core/slices.js + 1 modules
-var slices = __nccwpck_require__(4198);
+var slices = __nccwpck_require__(7885);
 // EXTERNAL MODULE: ./lib/core/workspace/focus.js
-var workspace_focus = __nccwpck_require__(3520);
+var workspace_focus = __nccwpck_require__(6981);
 ;// CONCATENATED MODULE: ./lib/core/workspace/recording.js
 
 class RecordingWorkspace extends workspace_workspace/* Workspace */.aR {
@@ -12078,7 +12078,7 @@ function readsApi(rule) {
 }
 
 // EXTERNAL MODULE: ./lib/core/parsers/compose.js + 1 modules
-var compose = __nccwpck_require__(169);
+var compose = __nccwpck_require__(3978);
 ;// CONCATENATED MODULE: ./lib/core/context-shift.js
 /**
  * The files a change leaves as they are but whose findings it may grade differently. The test-path
@@ -12476,9 +12476,9 @@ function lineCol(e) {
 }
 
 // EXTERNAL MODULE: ./lib/core/location.js
-var core_location = __nccwpck_require__(4395);
+var core_location = __nccwpck_require__(6244);
 // EXTERNAL MODULE: ./lib/core/triage.js
-var triage = __nccwpck_require__(2852);
+var triage = __nccwpck_require__(4551);
 ;// CONCATENATED MODULE: ./lib/core/policy/changes.js
 /**
  * What a change does to the policy it is judged by: every control whose declared status changes,
@@ -14675,9 +14675,9 @@ async function runPhases(options) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/update-workflows.js
-var update_workflows = __nccwpck_require__(8980);
+var update_workflows = __nccwpck_require__(5519);
 // EXTERNAL MODULE: ./lib/core/parsers/uses.js
-var uses = __nccwpck_require__(5865);
+var uses = __nccwpck_require__(3850);
 ;// CONCATENATED MODULE: ./lib/core/declarations/render-draft.js
 /**
  * The text of the declarations file `controlgate init` drafts: YAML a person reads and edits, with
@@ -14966,7 +14966,7 @@ function decisions(draft) {
 }
 
 // EXTERNAL MODULE: ./lib/core/github-api.js
-var github_api = __nccwpck_require__(4782);
+var github_api = __nccwpck_require__(6813);
 ;// CONCATENATED MODULE: ./lib/core/identity.js
 
 const SAFE_REF = /^refs\/[A-Za-z0-9._/+-]{1,240}$/;
@@ -17826,7 +17826,7 @@ function writeText(file, text) {
     (0,external_node_fs_.writeFileSync)(out, text);
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/diff/libesm/diff/base.js
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
 class Diff {
     diff(oldStr, newStr, 
     // Type below is not accurate/complete - see above for full possibilities - but it compiles
@@ -18081,7 +18081,7 @@ class Diff {
     }
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/diff/libesm/diff/line.js
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/line.js
 
 
 class LineDiff extends Diff {
@@ -18148,7 +18148,7 @@ function tokenize(value, options) {
     return retLines;
 }
 
-;// CONCATENATED MODULE: ../../main/node_modules/diff/libesm/patch/create.js
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/patch/create.js
 
 /**
  * Returns true if the filename contains characters that require C-style
@@ -18508,7 +18508,7 @@ function splitLines(text) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/action-api.js
-var action_api = __nccwpck_require__(6440);
+var action_api = __nccwpck_require__(4351);
 ;// CONCATENATED MODULE: ./lib/core/fix/resolve.js
 /**
  * What pinning an action needs from outside the tree: the commit a tag names, asked of the GitHub
@@ -18541,7 +18541,7 @@ function withCommit(fix, sha) {
 }
 
 // EXTERNAL MODULE: ./lib/core/fix/edits.js
-var fix_edits = __nccwpck_require__(4931);
+var fix_edits = __nccwpck_require__(9938);
 ;// CONCATENATED MODULE: ./lib/core/fix/run.js
 /**
  * `controlgate fix`: checks, applies the mechanical fixes the evaluators computed, and checks again
@@ -18787,7 +18787,7 @@ const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 ;// CONCATENATED MODULE: external "node:tty"
 const external_node_tty_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tty");
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/sbom.js
-var sbom = __nccwpck_require__(1200);
+var sbom = __nccwpck_require__(199);
 ;// CONCATENATED MODULE: ./lib/core/workspace/probe.js
 
 
@@ -18824,7 +18824,7 @@ function directoryProbe(dir) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/spdx.js
-var spdx = __nccwpck_require__(1862);
+var spdx = __nccwpck_require__(9037);
 ;// CONCATENATED MODULE: ./lib/reporters/cyclonedx.js
 
 const CYCLONEDX_SPEC_VERSION = '1.6';
@@ -19658,7 +19658,7 @@ function parseChoice(flag, value, allowed) {
 
 /***/ }),
 
-/***/ 9777:
+/***/ 3965:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -19685,17 +19685,17 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/callers.js
-var callers = __nccwpck_require__(5191);
+var callers = __nccwpck_require__(414);
 // EXTERNAL MODULE: ./lib/core/parsers/compose.js + 1 modules
-var compose = __nccwpck_require__(169);
+var compose = __nccwpck_require__(3978);
 // EXTERNAL MODULE: ./lib/core/parsers/k8s-files.js
-var k8s_files = __nccwpck_require__(8063);
+var k8s_files = __nccwpck_require__(2870);
 // EXTERNAL MODULE: ./lib/core/parsers/terraform.js + 2 modules
-var terraform = __nccwpck_require__(8257);
+var terraform = __nccwpck_require__(3011);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow.js
-var workflow = __nccwpck_require__(1692);
+var workflow = __nccwpck_require__(8539);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow-deploys.js
-var workflow_deploys = __nccwpck_require__(6349);
+var workflow_deploys = __nccwpck_require__(8362);
 ;// CONCATENATED MODULE: ./lib/core/scaffolding.js
 /**
  * Project-scaffolding templates: folders whose files a generator renders into a new project
@@ -19756,11 +19756,11 @@ function templateRootMarkedBy(file) {
 }
 
 // EXTERNAL MODULE: ./lib/core/types.js
-var types = __nccwpck_require__(2135);
+var types = __nccwpck_require__(2458);
 // EXTERNAL MODULE: ./lib/core/workspace/glob.js
-var glob = __nccwpck_require__(1976);
+var glob = __nccwpck_require__(6643);
 // EXTERNAL MODULE: ./lib/core/workspace/positions.js
-var positions = __nccwpck_require__(1648);
+var positions = __nccwpck_require__(641);
 ;// CONCATENATED MODULE: ./lib/core/confidence.js
 /**
  * Confidence and persona: how sure a finding is, which findings can block, and which a reader sees.
@@ -20762,7 +20762,7 @@ function hiddenReasons(h) {
 
 /***/ }),
 
-/***/ 9608:
+/***/ 4451:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -20775,25 +20775,25 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: recordingApi
 
 // EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 158 modules
-var registry = __nccwpck_require__(9299);
+var registry = __nccwpck_require__(834);
 // EXTERNAL MODULE: ./lib/core/evaluators/dockerfile/secret-env.js
-var secret_env = __nccwpck_require__(9104);
+var secret_env = __nccwpck_require__(7911);
 // EXTERNAL MODULE: ./lib/core/evaluators/k8s/env-secret-literal.js
-var env_secret_literal = __nccwpck_require__(9540);
+var env_secret_literal = __nccwpck_require__(9021);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/source.js + 3 modules
-var source = __nccwpck_require__(240);
+var source = __nccwpck_require__(9579);
 // EXTERNAL MODULE: ./lib/core/evaluators/terraform/provider-credentials.js
-var provider_credentials = __nccwpck_require__(1550);
+var provider_credentials = __nccwpck_require__(3315);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/container-credentials.js
-var container_credentials = __nccwpck_require__(459);
+var container_credentials = __nccwpck_require__(1930);
 // EXTERNAL MODULE: ./lib/core/parsers/dockerfile.js + 1 modules
-var dockerfile = __nccwpck_require__(8071);
+var dockerfile = __nccwpck_require__(9024);
 // EXTERNAL MODULE: ./lib/core/parsers/k8s.js + 2 modules
-var k8s = __nccwpck_require__(314);
+var k8s = __nccwpck_require__(7170);
 // EXTERNAL MODULE: ./lib/core/parsers/terraform.js + 2 modules
-var terraform = __nccwpck_require__(8257);
+var terraform = __nccwpck_require__(3011);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow.js
-var workflow = __nccwpck_require__(1692);
+var workflow = __nccwpck_require__(8539);
 ;// CONCATENATED MODULE: ./lib/core/fix/secret-lines.js
 /**
  * The guard that keeps secrets out of fixes. A fix carries the lines it changes (its region, and the
@@ -20917,7 +20917,7 @@ async function collect(workspace, file) {
 }
 
 // EXTERNAL MODULE: ./lib/core/github-api.js
-var github_api = __nccwpck_require__(4782);
+var github_api = __nccwpck_require__(6813);
 ;// CONCATENATED MODULE: ./lib/core/evaluate-rule.js
 /**
  * One evaluator call, the single place where a rule meets the tree: a rule that throws becomes its
@@ -21009,7 +21009,7 @@ function recordingApi(api) {
 
 /***/ }),
 
-/***/ 3787:
+/***/ 7951:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -21025,13 +21025,13 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:path/posix"
 var posix_ = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./lib/core/workspace/screens.js
-var screens = __nccwpck_require__(7993);
+var screens = __nccwpck_require__(9752);
 // EXTERNAL MODULE: ./lib/core/evaluators/repo/deps-lockfile.js
-var deps_lockfile = __nccwpck_require__(6838);
+var deps_lockfile = __nccwpck_require__(6499);
 // EXTERNAL MODULE: ./lib/core/evaluators/repo/manifests.js
-var manifests = __nccwpck_require__(5212);
+var manifests = __nccwpck_require__(4513);
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/types.js
-var types = __nccwpck_require__(4512);
+var types = __nccwpck_require__(4637);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/unreadable.js
 /**
  * The inventory of a lockfile that cannot be read as text (larger than the read limit, binary, a
@@ -21152,9 +21152,9 @@ function baseName(file) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/generic/shared.js
-var shared = __nccwpck_require__(5122);
+var shared = __nccwpck_require__(5575);
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/toml.js
-var toml = __nccwpck_require__(9345);
+var toml = __nccwpck_require__(3534);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/lockfiles/other.js
 
 
@@ -21860,15 +21860,15 @@ function uniqueComponents(lockfiles) {
 
 /***/ }),
 
-/***/ 1200:
+/***/ 199:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   K: () => (/* binding */ sbomInventory),
 /* harmony export */   z: () => (/* binding */ SBOM_MAX_LOCKFILE_BYTES)
 /* harmony export */ });
-/* harmony import */ var _workspace_workspace_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5647);
-/* harmony import */ var _inventory_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3787);
+/* harmony import */ var _workspace_workspace_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6651);
+/* harmony import */ var _inventory_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7951);
 
 
 /**
@@ -21891,14 +21891,14 @@ async function sbomInventory(root, selection) {
 
 /***/ }),
 
-/***/ 1862:
+/***/ 9037:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   N: () => (/* binding */ parseSpdx),
 /* harmony export */   V: () => (/* binding */ singleSpdxId)
 /* harmony export */ });
-/* harmony import */ var spdx_expression_parse__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6256);
+/* harmony import */ var spdx_expression_parse__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3326);
 
 /**
  * Parses an SPDX licence expression as package metadata writes it; undefined when it is not one
@@ -21927,15 +21927,15 @@ function singleSpdxId(text) {
 
 /***/ }),
 
-/***/ 9345:
+/***/ 3534:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   D: () => (/* binding */ readToml),
 /* harmony export */   U: () => (/* binding */ packageTables)
 /* harmony export */ });
-/* harmony import */ var _vendored_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4919);
-/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4512);
+/* harmony import */ var _vendored_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7680);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4637);
 
 
 /**
@@ -21970,7 +21970,7 @@ function packageTables(doc) {
 
 /***/ }),
 
-/***/ 4512:
+/***/ 4637:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -21989,7 +21989,7 @@ let packageUrl;
  * when it is evaluated, 15-25 ms of CPU that a run without lockfiles should not pay at start.
  */
 async function loadPackageUrl() {
-    packageUrl ??= (await __nccwpck_require__.e(/* import() */ 181).then(__nccwpck_require__.t.bind(__nccwpck_require__, 9181, 19))).PackageURL;
+    packageUrl ??= (await __nccwpck_require__.e(/* import() */ 91).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7091, 19))).PackageURL;
 }
 /** A component with its purl computed; `namespace` is dropped when empty. */
 function component(fields) {
@@ -22051,7 +22051,7 @@ function str(obj, key) {
 
 /***/ }),
 
-/***/ 5702:
+/***/ 6212:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -22065,7 +22065,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:path/posix"
 var posix_ = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./lib/core/parsers/shell-commands.js
-var shell_commands = __nccwpck_require__(2094);
+var shell_commands = __nccwpck_require__(3473);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/update-programs.js
 
 /** Options that take a value (as the next word), per program; others are flags or `--name=value`. */
@@ -22488,7 +22488,7 @@ function regenerates(view, dir, removed) {
 
 /***/ }),
 
-/***/ 1742:
+/***/ 1387:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -22501,8 +22501,8 @@ function regenerates(view, dir, removed) {
 /* harmony export */   rr: () => (/* binding */ RENOVATE_FILES)
 /* harmony export */ });
 /* unused harmony exports DEPENDABOT_FILES, normaliseDir, boundedRegex, parseJsonish */
-/* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1976);
-/* harmony import */ var _repo_manifests_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5212);
+/* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6643);
+/* harmony import */ var _repo_manifests_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4513);
 
 
 /**
@@ -22825,7 +22825,7 @@ function parseJsonish(text) {
 
 /***/ }),
 
-/***/ 8980:
+/***/ 5519:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -22834,13 +22834,13 @@ function parseJsonish(text) {
 /* harmony export */   zS: () => (/* binding */ readScriptedUpdates)
 /* harmony export */ });
 /* harmony import */ var node_path_posix__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1692);
-/* harmony import */ var _workspace_screens_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7993);
-/* harmony import */ var _repo_deps_lockfile_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6838);
-/* harmony import */ var _workflow_pr_evidence_follow_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7377);
-/* harmony import */ var _workflow_shared_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6082);
-/* harmony import */ var _workflow_shell_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6841);
-/* harmony import */ var _update_commands_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5702);
+/* harmony import */ var _parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8539);
+/* harmony import */ var _workspace_screens_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9752);
+/* harmony import */ var _repo_deps_lockfile_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6499);
+/* harmony import */ var _workflow_pr_evidence_follow_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6638);
+/* harmony import */ var _workflow_shared_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5529);
+/* harmony import */ var _workflow_shell_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1248);
+/* harmony import */ var _update_commands_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(6212);
 
 
 
@@ -23094,7 +23094,7 @@ function goModuleOf(ws, dir) {
 
 /***/ }),
 
-/***/ 9104:
+/***/ 7911:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -23102,13 +23102,13 @@ function goModuleOf(ws, dir) {
 /* harmony export */   nt: () => (/* binding */ literalSecretDecls)
 /* harmony export */ });
 /* unused harmony exports STAND_IN_NOTE, isLiteralSecret */
-/* harmony import */ var _location_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4395);
-/* harmony import */ var _parsers_dockerfile_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8071);
-/* harmony import */ var _parsers_dockerfile_words_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8219);
-/* harmony import */ var _secrets_judge_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1272);
-/* harmony import */ var _secrets_value_credential_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4442);
-/* harmony import */ var _secrets_values_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9509);
-/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9800);
+/* harmony import */ var _location_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6244);
+/* harmony import */ var _parsers_dockerfile_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9024);
+/* harmony import */ var _parsers_dockerfile_words_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4528);
+/* harmony import */ var _secrets_judge_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5171);
+/* harmony import */ var _secrets_value_credential_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4095);
+/* harmony import */ var _secrets_values_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6528);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3703);
 
 
 
@@ -23228,7 +23228,7 @@ function isLiteralSecret(name, value) {
 
 /***/ }),
 
-/***/ 5122:
+/***/ 5575:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -23246,7 +23246,7 @@ function isLiteralSecret(name, value) {
 /* harmony export */   w9: () => (/* binding */ firstMatchingLine),
 /* harmony export */   yL: () => (/* binding */ MAX_LINE_CHARS)
 /* harmony export */ });
-/* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1976);
+/* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6643);
 
 /**
  * Content patterns see at most this many characters of a line: a bound on the work one regular
@@ -23371,7 +23371,7 @@ function orList(items) {
 
 /***/ }),
 
-/***/ 9540:
+/***/ 9021:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -23379,12 +23379,12 @@ function orList(items) {
 /* harmony export */   ML: () => (/* binding */ envSecretLiterals)
 /* harmony export */ });
 /* unused harmony exports isSecretName, isPlaceholderValue, KNOWN_DEFAULT_NOTE, STAND_IN_NOTE */
-/* harmony import */ var _parsers_k8s_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(314);
-/* harmony import */ var _secrets_url_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(126);
-/* harmony import */ var _secrets_value_credential_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4442);
-/* harmony import */ var _secrets_values_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9509);
-/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9800);
-/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8199);
+/* harmony import */ var _parsers_k8s_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7170);
+/* harmony import */ var _secrets_url_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8545);
+/* harmony import */ var _secrets_value_credential_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4095);
+/* harmony import */ var _secrets_values_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6528);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3703);
+/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6138);
 
 
 
@@ -23639,7 +23639,7 @@ const k8sEnvSecretLiteral = (0,_types_js__WEBPACK_IMPORTED_MODULE_5__/* .defineE
 
 /***/ }),
 
-/***/ 8199:
+/***/ 6138:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -23674,25 +23674,25 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./lib/core/confidence.js + 1 modules
-var confidence = __nccwpck_require__(9777);
+var confidence = __nccwpck_require__(3965);
 // EXTERNAL MODULE: ./lib/core/location.js
-var core_location = __nccwpck_require__(4395);
+var core_location = __nccwpck_require__(6244);
 // EXTERNAL MODULE: ./lib/core/parsers/helm-values.js
-var helm_values = __nccwpck_require__(2352);
+var helm_values = __nccwpck_require__(9113);
 // EXTERNAL MODULE: ./lib/core/parsers/k8s.js + 2 modules
-var k8s = __nccwpck_require__(314);
+var k8s = __nccwpck_require__(7170);
 // EXTERNAL MODULE: ./lib/core/parsers/k8s-files.js
-var k8s_files = __nccwpck_require__(8063);
+var k8s_files = __nccwpck_require__(2870);
 // EXTERNAL MODULE: ./lib/core/parsers/shell-commands.js
-var shell_commands = __nccwpck_require__(2094);
+var shell_commands = __nccwpck_require__(3473);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow.js
-var workflow = __nccwpck_require__(1692);
+var workflow = __nccwpck_require__(8539);
 // EXTERNAL MODULE: ./lib/core/parsers/yaml-boolean.js
-var yaml_boolean = __nccwpck_require__(4259);
+var yaml_boolean = __nccwpck_require__(6620);
 // EXTERNAL MODULE: ./lib/core/workspace/screens.js
-var screens = __nccwpck_require__(7993);
+var screens = __nccwpck_require__(9752);
 // EXTERNAL MODULE: ./lib/core/workspace/yaml.js
-var yaml = __nccwpck_require__(2401);
+var yaml = __nccwpck_require__(2686);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/kind-binary.js
 
 
@@ -24898,7 +24898,7 @@ const NO_OPTIONS = { type: 'object', additionalProperties: false, properties: {}
 
 /***/ }),
 
-/***/ 9034:
+/***/ 4918:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -24909,9 +24909,9 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./lib/core/evaluators/types.js
-var types = __nccwpck_require__(9800);
+var types = __nccwpck_require__(3703);
 // EXTERNAL MODULE: ./lib/core/triage.js
-var triage = __nccwpck_require__(2852);
+var triage = __nccwpck_require__(4551);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/policy/inline-ignores.js
 
 /** Ignore comments without a reason, one finding per comment. */
@@ -24991,7 +24991,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 9299:
+/***/ 834:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -25002,13 +25002,13 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./lib/core/parsers/compose.js + 1 modules
-var compose = __nccwpck_require__(169);
+var compose = __nccwpck_require__(3978);
 // EXTERNAL MODULE: ./lib/core/evaluators/types.js
-var types = __nccwpck_require__(9800);
+var types = __nccwpck_require__(3703);
 // EXTERNAL MODULE: ./lib/core/parsers/yaml-boolean.js
-var yaml_boolean = __nccwpck_require__(4259);
+var yaml_boolean = __nccwpck_require__(6620);
 // EXTERNAL MODULE: ./lib/core/evaluators/k8s/shared.js + 1 modules
-var k8s_shared = __nccwpck_require__(8199);
+var k8s_shared = __nccwpck_require__(6138);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/compose/privileged.js
 
 
@@ -25134,7 +25134,7 @@ const EFFECTS = {
 };
 
 // EXTERNAL MODULE: ./lib/core/parsers/k8s.js + 2 modules
-var k8s = __nccwpck_require__(314);
+var k8s = __nccwpck_require__(7170);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/compose/mounts.js
 
 
@@ -25635,7 +25635,7 @@ const composeHostNamespaces = (0,types/* defineEvaluator */.D)({
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./lib/core/paths.js
-var paths = __nccwpck_require__(9230);
+var paths = __nccwpck_require__(4539);
 ;// CONCATENATED MODULE: ./lib/core/parsers/docker-hub.js
 
 
@@ -25685,7 +25685,7 @@ function isLocalOnlyImage(ref) {
 }
 
 // EXTERNAL MODULE: ./lib/core/parsers/image-ref.js
-var image_ref = __nccwpck_require__(9568);
+var image_ref = __nccwpck_require__(4585);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/compose/image-tag.js
 
 
@@ -25922,9 +25922,9 @@ const inputProblems = (0,types/* defineEvaluator */.D)({
 });
 
 // EXTERNAL MODULE: ./lib/core/evaluators/generic/shared.js
-var shared = __nccwpck_require__(5122);
+var shared = __nccwpck_require__(5575);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/values.js
-var values = __nccwpck_require__(9509);
+var values = __nccwpck_require__(6528);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/data/personal-examples.js
 /**
  * The published example and test values the personal-data detectors leave alone, and the IBAN
@@ -26685,13 +26685,13 @@ const dataPersonalData = (0,types/* defineEvaluator */.D)({
 // EXTERNAL MODULE: external "node:path/posix"
 var posix_ = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./lib/core/workspace/files.js
-var files = __nccwpck_require__(6423);
+var files = __nccwpck_require__(2042);
 // EXTERNAL MODULE: ./lib/core/evaluators/repo/deps-lockfile.js
-var deps_lockfile = __nccwpck_require__(6838);
+var deps_lockfile = __nccwpck_require__(6499);
 // EXTERNAL MODULE: ./lib/core/evaluators/repo/manifests.js
-var manifests = __nccwpck_require__(5212);
+var manifests = __nccwpck_require__(4513);
 // EXTERNAL MODULE: ./lib/core/workspace/yaml.js
-var workspace_yaml = __nccwpck_require__(2401);
+var workspace_yaml = __nccwpck_require__(2686);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/git-refs.js
 
 
@@ -26984,9 +26984,9 @@ function eachLine(text, visit) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/inventory.js + 6 modules
-var inventory = __nccwpck_require__(3787);
+var inventory = __nccwpck_require__(7951);
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/types.js
-var lockfiles_types = __nccwpck_require__(4512);
+var lockfiles_types = __nccwpck_require__(4637);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/git-branch.js
 
 
@@ -27259,9 +27259,9 @@ const fullName = (c) => (c.namespace ? `${c.namespace}/${c.name}` : c.name);
 const git_branch_normalise = (name) => name.toLowerCase().replace(/[-_.]+/g, '-');
 
 // EXTERNAL MODULE: ./lib/core/workspace/glob.js
-var workspace_glob = __nccwpck_require__(1976);
+var workspace_glob = __nccwpck_require__(6643);
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/spdx.js
-var spdx = __nccwpck_require__(1862);
+var spdx = __nccwpck_require__(9037);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/license.js
 
 
@@ -27373,15 +27373,15 @@ function lineOf(ws, file, anchor) {
 }
 
 // EXTERNAL MODULE: ./lib/core/location.js
-var core_location = __nccwpck_require__(4395);
+var core_location = __nccwpck_require__(6244);
 // EXTERNAL MODULE: ./lib/core/workspace/screens.js
-var screens = __nccwpck_require__(7993);
+var screens = __nccwpck_require__(9752);
 // EXTERNAL MODULE: ./lib/core/parsers/dockerfile.js + 1 modules
-var parsers_dockerfile = __nccwpck_require__(8071);
+var parsers_dockerfile = __nccwpck_require__(9024);
 // EXTERNAL MODULE: ./lib/core/parsers/dockerfile-words.js
-var dockerfile_words = __nccwpck_require__(8219);
+var dockerfile_words = __nccwpck_require__(4528);
 // EXTERNAL MODULE: ./lib/core/parsers/uses.js
-var parsers_uses = __nccwpck_require__(5865);
+var parsers_uses = __nccwpck_require__(3850);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/ecosystems.js
 
 
@@ -27681,7 +27681,7 @@ function dirOf(file) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/sbom.js
-var sbom = __nccwpck_require__(1200);
+var sbom = __nccwpck_require__(199);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/sbom-coverage.js
 
 
@@ -27956,15 +27956,15 @@ function onlyTooling(ws, file) {
 }
 
 // EXTERNAL MODULE: ./lib/core/confidence.js + 1 modules
-var confidence = __nccwpck_require__(9777);
+var confidence = __nccwpck_require__(3965);
 // EXTERNAL MODULE: ./lib/core/parsers/terraform-hcl.js
-var terraform_hcl = __nccwpck_require__(4384);
+var terraform_hcl = __nccwpck_require__(3666);
 // EXTERNAL MODULE: ./lib/core/parsers/terraform-syntax.js
-var terraform_syntax = __nccwpck_require__(4313);
+var terraform_syntax = __nccwpck_require__(9398);
 // EXTERNAL MODULE: ./lib/core/parsers/package-json.js
-var package_json = __nccwpck_require__(7068);
+var package_json = __nccwpck_require__(2343);
 // EXTERNAL MODULE: ./lib/core/parsers/shell-commands.js
-var shell_commands = __nccwpck_require__(2094);
+var shell_commands = __nccwpck_require__(3473);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/generic/shell-requests.js
 
 const CURL = {
@@ -29573,7 +29573,7 @@ function built_stages_record(value) {
 }
 
 // EXTERNAL MODULE: ./lib/core/parsers/devcontainer.js
-var devcontainer = __nccwpck_require__(9847);
+var devcontainer = __nccwpck_require__(3516);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/dev-environment.js
 
 
@@ -30020,11 +30020,11 @@ const OFFICIAL_IMAGE_PARENT = `${SOURCE}, rebuilds it whenever this parent is up
 const OFFICIAL_IMAGE_REBUILT = `${SOURCE} and rebuilds it whenever one of them is updated, so their fixes reach it without an update here`;
 
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/toml.js
-var toml = __nccwpck_require__(9345);
+var toml = __nccwpck_require__(3534);
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/update-config.js
-var update_config = __nccwpck_require__(1742);
+var update_config = __nccwpck_require__(1387);
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/update-workflows.js
-var update_workflows = __nccwpck_require__(8980);
+var update_workflows = __nccwpck_require__(5519);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/updatecli.js
 
 
@@ -30878,9 +30878,9 @@ function qualified(finding, reason, grade) {
 }
 
 // EXTERNAL MODULE: ./lib/core/workspace/lines.js
-var lines = __nccwpck_require__(1211);
+var lines = __nccwpck_require__(6774);
 // EXTERNAL MODULE: ./lib/core/github-api.js
-var github_api = __nccwpck_require__(4782);
+var github_api = __nccwpck_require__(6813);
 ;// CONCATENATED MODULE: ./lib/core/parsers/mergify.js
 /**
  * Mergify (a GitHub App that merges pull requests through its merge queue): whether its configuration
@@ -31572,11 +31572,11 @@ function exposedPort(word, forbidden) {
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./lib/core/workspace/focus.js
-var workspace_focus = __nccwpck_require__(3520);
+var workspace_focus = __nccwpck_require__(6981);
 // EXTERNAL MODULE: ./lib/core/fix/edits.js
-var fix_edits = __nccwpck_require__(4931);
+var fix_edits = __nccwpck_require__(9938);
 // EXTERNAL MODULE: ./lib/core/vendored.js + 1 modules
-var vendored = __nccwpck_require__(4919);
+var vendored = __nccwpck_require__(7680);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/fix-user.js
 
 
@@ -33293,7 +33293,7 @@ function dropsToUser(options) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/dockerfile/secret-env.js
-var secret_env = __nccwpck_require__(9104);
+var secret_env = __nccwpck_require__(7911);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/evidence/document.js
 
 
@@ -33401,7 +33401,7 @@ const evidenceDocument = (0,types/* defineEvaluator */.D)({
 });
 
 // EXTERNAL MODULE: ./lib/core/types.js
-var core_types = __nccwpck_require__(2135);
+var core_types = __nccwpck_require__(2458);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/generic/request-grading.js
 
 /** JSON Schema of a pattern's `request` option (see {@link RequestGrading}). */
@@ -34043,7 +34043,7 @@ const fileAbsent = (0,types/* defineEvaluator */.D)({
 });
 
 // EXTERNAL MODULE: ./lib/core/validate.js
-var validate = __nccwpck_require__(6958);
+var validate = __nccwpck_require__(4305);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/generic/structured-schema.js
 
 
@@ -34356,8 +34356,8 @@ function message(r, branch, o) {
     }
 }
 
-// EXTERNAL MODULE: ../../main/node_modules/picomatch/index.js
-var picomatch = __nccwpck_require__(636);
+// EXTERNAL MODULE: ./node_modules/picomatch/index.js
+var picomatch = __nccwpck_require__(4006);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/github/environment-reviewers.js
 /**
  * `github.environment-reviewers`: deployment environments that look like production require a
@@ -34648,7 +34648,7 @@ const k8sCapabilities = (0,types/* defineEvaluator */.D)({
 });
 
 // EXTERNAL MODULE: ./lib/core/evaluators/k8s/env-secret-literal.js
-var env_secret_literal = __nccwpck_require__(9540);
+var env_secret_literal = __nccwpck_require__(9021);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/host-namespaces.js
 
 
@@ -34915,9 +34915,9 @@ const k8sHostPort = (0,types/* defineEvaluator */.D)({
 });
 
 // EXTERNAL MODULE: ./lib/core/parsers/k8s-files.js
-var k8s_files = __nccwpck_require__(8063);
+var k8s_files = __nccwpck_require__(2870);
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/update-commands.js + 1 modules
-var update_commands = __nccwpck_require__(5702);
+var update_commands = __nccwpck_require__(6212);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/k8s/kustomize-edits.js
 
 
@@ -36759,7 +36759,7 @@ function sameUnit(a, b) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/policy/policy.js + 1 modules
-var policy = __nccwpck_require__(9034);
+var policy = __nccwpck_require__(4918);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/repo/magic.js
 /**
  * Recognises executable formats from a file's first bytes (the workspace's 8,000-byte binary sniff).
@@ -37739,11 +37739,11 @@ function ownerRules(text) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/detectors.js + 10 modules
-var detectors = __nccwpck_require__(1048);
+var detectors = __nccwpck_require__(9098);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/source.js + 3 modules
-var source = __nccwpck_require__(240);
+var source = __nccwpck_require__(9579);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/types.js
-var secrets_types = __nccwpck_require__(7310);
+var secrets_types = __nccwpck_require__(3717);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/evaluator.js
 
 
@@ -37986,11 +37986,11 @@ function leaks(text, value) {
 }
 
 // EXTERNAL MODULE: ./lib/core/parsers/terraform.js + 2 modules
-var terraform = __nccwpck_require__(8257);
+var terraform = __nccwpck_require__(3011);
 // EXTERNAL MODULE: ./lib/core/parsers/terraform-values.js
-var terraform_values = __nccwpck_require__(8116);
+var terraform_values = __nccwpck_require__(3503);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow-deploys.js
-var workflow_deploys = __nccwpck_require__(6349);
+var workflow_deploys = __nccwpck_require__(8362);
 ;// CONCATENATED MODULE: ./lib/core/parsers/terraform-modules.js
 
 
@@ -38387,7 +38387,7 @@ function onEmulator(endpoint, finding) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/terraform/shared.js
-var terraform_shared = __nccwpck_require__(1385);
+var terraform_shared = __nccwpck_require__(8216);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/attribute.js
 
 
@@ -38775,7 +38775,7 @@ function grantedWrites(grant, writes) {
 }
 
 // EXTERNAL MODULE: ./lib/core/parsers/terraform-instances.js
-var terraform_instances = __nccwpck_require__(4236);
+var terraform_instances = __nccwpck_require__(7549);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/networks.js
 /**
  * Which firewall sources and destinations are the whole internet: a prefix of length 0 (or Azure's
@@ -39387,7 +39387,7 @@ function describePorts(ports, exposed) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/terraform/provider-credentials.js
-var provider_credentials = __nccwpck_require__(1550);
+var provider_credentials = __nccwpck_require__(3315);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/terraform/s3-encryption.js
 
 
@@ -39464,19 +39464,19 @@ function covered(coverage, sse, resolve) {
 }
 
 // EXTERNAL MODULE: ./lib/core/parsers/workflow.js
-var parsers_workflow = __nccwpck_require__(1692);
+var parsers_workflow = __nccwpck_require__(8539);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow-expressions.js + 1 modules
-var workflow_expressions = __nccwpck_require__(8312);
+var workflow_expressions = __nccwpck_require__(2155);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/callers.js
-var workflow_callers = __nccwpck_require__(5191);
+var workflow_callers = __nccwpck_require__(414);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/commands.js
-var workflow_commands = __nccwpck_require__(493);
+var workflow_commands = __nccwpck_require__(6750);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/pr-evidence-follow.js
-var pr_evidence_follow = __nccwpck_require__(7377);
+var pr_evidence_follow = __nccwpck_require__(6638);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/script-memo.js
-var script_memo = __nccwpck_require__(7067);
+var script_memo = __nccwpck_require__(3730);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/shared.js
-var workflow_shared = __nccwpck_require__(6082);
+var workflow_shared = __nccwpck_require__(5529);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/fix-checkout.js
 
 
@@ -39781,7 +39781,7 @@ function pushesWithCredentials(step) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/publishing.js
-var workflow_publishing = __nccwpck_require__(7698);
+var workflow_publishing = __nccwpck_require__(3925);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/adhoc-packages.js
 
 
@@ -40633,7 +40633,7 @@ const workflowAnonymousDefinition = (0,types/* defineEvaluator */.D)({
 });
 
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/action-api.js
-var action_api = __nccwpck_require__(6440);
+var action_api = __nccwpck_require__(4351);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/action-refs.js
 
 
@@ -40783,7 +40783,7 @@ const workflowArchivedUses = (0,types/* defineEvaluator */.D)({
 });
 
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/event-guards.js
-var event_guards = __nccwpck_require__(2770);
+var event_guards = __nccwpck_require__(437);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/activity.js
 
 
@@ -40969,7 +40969,7 @@ function repeatsPerPullRequest(trigger) {
 }
 
 // EXTERNAL MODULE: ./lib/core/parsers/expression.js + 29 modules
-var expression = __nccwpck_require__(8438);
+var expression = __nccwpck_require__(8870);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/condition-parts.js
 
 
@@ -41285,9 +41285,9 @@ function headRepository(node, positive) {
 }
 
 // EXTERNAL MODULE: ./lib/core/parsers/workflow-conditions.js
-var workflow_conditions = __nccwpck_require__(2127);
+var workflow_conditions = __nccwpck_require__(8110);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/conditions.js
-var conditions = __nccwpck_require__(8025);
+var conditions = __nccwpck_require__(9730);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/dataflow-scopes.js
 
 /** Where the values behind `env`, `inputs` and `matrix` references are declared (used by dataflow.ts). */
@@ -43256,9 +43256,9 @@ function concurrency_limits_tagsOnly(config) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/container-credentials.js
-var container_credentials = __nccwpck_require__(459);
+var container_credentials = __nccwpck_require__(1930);
 // EXTERNAL MODULE: ./lib/core/parsers/shell.js
-var parsers_shell = __nccwpck_require__(9071);
+var parsers_shell = __nccwpck_require__(5582);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/head-lookup.js
 
 
@@ -43473,7 +43473,7 @@ function jsonOf(node, depth) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/shell.js
-var shell = __nccwpck_require__(6841);
+var shell = __nccwpck_require__(1248);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/workflow/dataflow.js
 
 
@@ -56433,7 +56433,7 @@ function allEvaluators() {
 
 /***/ }),
 
-/***/ 6838:
+/***/ 6499:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -56446,15 +56446,15 @@ function allEvaluators() {
 /* harmony export */ });
 /* unused harmony export ECOSYSTEMS */
 /* harmony import */ var node_path_posix__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
-/* harmony import */ var _confidence_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9777);
-/* harmony import */ var _location_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(4395);
-/* harmony import */ var _parsers_dockerfile_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8071);
-/* harmony import */ var _vendored_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4919);
-/* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1976);
-/* harmony import */ var _workspace_screens_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7993);
-/* harmony import */ var _generic_shared_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5122);
-/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9800);
-/* harmony import */ var _manifests_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5212);
+/* harmony import */ var _confidence_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3965);
+/* harmony import */ var _location_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(6244);
+/* harmony import */ var _parsers_dockerfile_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9024);
+/* harmony import */ var _vendored_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7680);
+/* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6643);
+/* harmony import */ var _workspace_screens_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9752);
+/* harmony import */ var _generic_shared_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(5575);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3703);
+/* harmony import */ var _manifests_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4513);
 
 
 
@@ -56940,7 +56940,7 @@ function preferredFirst(locks, pkg) {
 
 /***/ }),
 
-/***/ 5212:
+/***/ 4513:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -57138,7 +57138,7 @@ function isTemplateManifest(ws, file) {
 
 /***/ }),
 
-/***/ 7000:
+/***/ 549:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -57260,7 +57260,7 @@ function inspectBinary(head, size) {
 
 /***/ }),
 
-/***/ 4467:
+/***/ 1256:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -57422,7 +57422,7 @@ function base64UserPassword(text) {
 
 /***/ }),
 
-/***/ 4460:
+/***/ 5939:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -57878,7 +57878,7 @@ function enclosingTestFunction(path, text, offset) {
 
 /***/ }),
 
-/***/ 1048:
+/***/ 9098:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57896,15 +57896,15 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: AWS_SECRET_KEY, looksLikeAwsSecret
 
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/binary-files.js
-var binary_files = __nccwpck_require__(7000);
+var binary_files = __nccwpck_require__(549);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/checksums.js
-var checksums = __nccwpck_require__(4467);
+var checksums = __nccwpck_require__(1256);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/context.js
-var context = __nccwpck_require__(4460);
+var context = __nccwpck_require__(5939);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/judge.js
-var judge = __nccwpck_require__(1272);
+var judge = __nccwpck_require__(5171);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/values.js
-var values = __nccwpck_require__(9509);
+var values = __nccwpck_require__(6528);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/generic.js
 
 
@@ -58418,7 +58418,7 @@ function isConfigStyle(line, nameStart) {
 }
 
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/pem.js
-var secrets_pem = __nccwpck_require__(9701);
+var secrets_pem = __nccwpck_require__(4506);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/credential-files.js
 
 
@@ -58783,9 +58783,9 @@ const terraformStateDetector = {
 };
 
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/jwt.js
-var jwt = __nccwpck_require__(2226);
+var jwt = __nccwpck_require__(3969);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/url.js
-var url = __nccwpck_require__(126);
+var url = __nccwpck_require__(8545);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/http.js
 
 
@@ -59052,7 +59052,7 @@ const passwordFlagDetector = {
 };
 
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/keywords.js
-var keywords = __nccwpck_require__(6403);
+var keywords = __nccwpck_require__(9974);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/provider.js
 
 
@@ -61031,7 +61031,7 @@ function getDetector(id) {
 
 /***/ }),
 
-/***/ 1272:
+/***/ 5171:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -61043,7 +61043,7 @@ function getDetector(id) {
 /* harmony export */   us: () => (/* binding */ standIn)
 /* harmony export */ });
 /* unused harmony exports WORDLIKE, wordy, selfNamed, DEFAULT_PASSWORDS */
-/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9509);
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6528);
 
 /**
  * Judgements of a candidate value that has no issuer format to verify (a password, a token in a
@@ -61239,7 +61239,7 @@ function nonAscii(value) {
 
 /***/ }),
 
-/***/ 2226:
+/***/ 3969:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -61247,8 +61247,8 @@ function nonAscii(value) {
 /* harmony export */   gL: () => (/* binding */ sampleIssuer),
 /* harmony export */   q2: () => (/* binding */ isSampleJwt)
 /* harmony export */ });
-/* harmony import */ var _checksums_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4467);
-/* harmony import */ var _url_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(126);
+/* harmony import */ var _checksums_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1256);
+/* harmony import */ var _url_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8545);
 
 
 /**
@@ -61311,7 +61311,7 @@ function unclaimedJwt(value) {
 
 /***/ }),
 
-/***/ 6403:
+/***/ 9974:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -61515,7 +61515,7 @@ function literalPrefix(source) {
 
 /***/ }),
 
-/***/ 9701:
+/***/ 4506:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -61525,8 +61525,8 @@ function literalPrefix(source) {
 /* harmony export */   Pf: () => (/* binding */ verifyPuttyKey),
 /* harmony export */   zR: () => (/* binding */ pemBody)
 /* harmony export */ });
-/* harmony import */ var _checksums_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4467);
-/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9509);
+/* harmony import */ var _checksums_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1256);
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6528);
 
 
 /**
@@ -61751,7 +61751,7 @@ function verifyPuttyKey(text, from) {
 
 /***/ }),
 
-/***/ 240:
+/***/ 9579:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -61764,13 +61764,13 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: MAX_SCAN_BYTES
 
 // EXTERNAL MODULE: ./lib/core/workspace/stream.js
-var stream = __nccwpck_require__(7302);
+var stream = __nccwpck_require__(8673);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/binary-files.js
-var binary_files = __nccwpck_require__(7000);
+var binary_files = __nccwpck_require__(549);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/pem.js
-var pem = __nccwpck_require__(9701);
+var pem = __nccwpck_require__(4506);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/certificates.js
 
 
@@ -62003,19 +62003,19 @@ function certificateSiblings(file) {
 }
 
 // EXTERNAL MODULE: ./lib/core/parsers/k8s.js + 2 modules
-var k8s = __nccwpck_require__(314);
+var k8s = __nccwpck_require__(7170);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/detectors.js + 10 modules
-var secrets_detectors = __nccwpck_require__(1048);
+var secrets_detectors = __nccwpck_require__(9098);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/context.js
-var context = __nccwpck_require__(4460);
+var context = __nccwpck_require__(5939);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/jwt.js
-var jwt = __nccwpck_require__(2226);
+var jwt = __nccwpck_require__(3969);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/keywords.js
-var keywords = __nccwpck_require__(6403);
+var keywords = __nccwpck_require__(9974);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/types.js
-var types = __nccwpck_require__(7310);
+var types = __nccwpck_require__(3717);
 // EXTERNAL MODULE: ./lib/core/evaluators/secrets/values.js
-var values = __nccwpck_require__(9509);
+var values = __nccwpck_require__(6528);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/secrets/scan.js
 
 
@@ -62907,7 +62907,7 @@ function countLines(text) {
 
 /***/ }),
 
-/***/ 7310:
+/***/ 3717:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -62931,7 +62931,7 @@ const FAMILY_PRIORITY = [
 
 /***/ }),
 
-/***/ 126:
+/***/ 8545:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -62945,8 +62945,8 @@ const FAMILY_PRIORITY = [
 /* harmony export */   pQ: () => (/* binding */ gitCredentialsDetector)
 /* harmony export */ });
 /* unused harmony export showableUser */
-/* harmony import */ var _judge_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1272);
-/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9509);
+/* harmony import */ var _judge_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5171);
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6528);
 
 
 /**
@@ -63249,13 +63249,13 @@ const gitCredentialsDetector = {
 
 /***/ }),
 
-/***/ 4442:
+/***/ 4095:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   _: () => (/* binding */ credentialInValue)
 /* harmony export */ });
-/* harmony import */ var _url_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(126);
+/* harmony import */ var _url_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8545);
 
 /**
  * Values that are credentials whatever the name of the variable holding them: a URL carrying a
@@ -63284,7 +63284,7 @@ function credentialInValue(value) {
 
 /***/ }),
 
-/***/ 9509:
+/***/ 6528:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -63471,7 +63471,7 @@ function contextIdentity(detectorId, context, value) {
 
 /***/ }),
 
-/***/ 1550:
+/***/ 3315:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -63480,10 +63480,10 @@ function contextIdentity(detectorId, context, value) {
 /* harmony export */   mN: () => (/* binding */ literalCredentials)
 /* harmony export */ });
 /* unused harmony export isPlaceholder */
-/* harmony import */ var _parsers_terraform_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8257);
-/* harmony import */ var _secrets_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9509);
-/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9800);
-/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1385);
+/* harmony import */ var _parsers_terraform_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3011);
+/* harmony import */ var _secrets_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6528);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3703);
+/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8216);
 
 
 
@@ -63620,7 +63620,7 @@ function isPlaceholder(value) {
 
 /***/ }),
 
-/***/ 1385:
+/***/ 8216:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -63636,8 +63636,8 @@ function isPlaceholder(value) {
 /* harmony export */   qj: () => (/* binding */ literalStrings),
 /* harmony export */   ww: () => (/* binding */ givenOnCommandLine)
 /* harmony export */ });
-/* harmony import */ var _parsers_terraform_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8257);
-/* harmony import */ var _parsers_terraform_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8116);
+/* harmony import */ var _parsers_terraform_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3011);
+/* harmony import */ var _parsers_terraform_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3503);
 
 
 /**
@@ -63766,7 +63766,7 @@ function literalStrings(body, name) {
 
 /***/ }),
 
-/***/ 9800:
+/***/ 3703:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -63780,7 +63780,7 @@ function defineEvaluator(evaluator) {
 
 /***/ }),
 
-/***/ 6440:
+/***/ 4351:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -63788,7 +63788,7 @@ function defineEvaluator(evaluator) {
 /* harmony export */   fN: () => (/* binding */ actionApi)
 /* harmony export */ });
 /* unused harmony export ONLINE_REQUEST_BUDGET */
-/* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4782);
+/* harmony import */ var _github_api_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6813);
 
 /**
  * What the online workflow audits ask GitHub about the actions a repository uses: the repository
@@ -64017,7 +64017,7 @@ function rateLimited(r) {
 
 /***/ }),
 
-/***/ 5191:
+/***/ 414:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -64032,8 +64032,8 @@ function rateLimited(r) {
 /* harmony export */   wG: () => (/* binding */ eventsHere),
 /* harmony export */   yE: () => (/* binding */ triggeringEvents)
 /* harmony export */ });
-/* harmony import */ var _parsers_uses_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5865);
-/* harmony import */ var _parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1692);
+/* harmony import */ var _parsers_uses_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3850);
+/* harmony import */ var _parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8539);
 
 
 /**
@@ -64356,15 +64356,15 @@ function runsHere(workspace, source) {
 
 /***/ }),
 
-/***/ 493:
+/***/ 6750:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   K: () => (/* binding */ commandsOf),
 /* harmony export */   k: () => (/* binding */ programName)
 /* harmony export */ });
-/* harmony import */ var _script_memo_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7067);
-/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6841);
+/* harmony import */ var _script_memo_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3730);
+/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1248);
 
 
 /**
@@ -64716,7 +64716,7 @@ function programName(command) {
 
 /***/ }),
 
-/***/ 8025:
+/***/ 9730:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -64726,8 +64726,8 @@ function programName(command) {
 /* harmony export */   on: () => (/* reexport safe */ _parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__.on),
 /* harmony export */   sg: () => (/* reexport safe */ _parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__.sg)
 /* harmony export */ });
-/* harmony import */ var _parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2127);
-/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6082);
+/* harmony import */ var _parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8110);
+/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5529);
 
 
 
@@ -64913,17 +64913,17 @@ function literal(node) {
 
 /***/ }),
 
-/***/ 459:
+/***/ 1930:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   g: () => (/* binding */ containerPasswords),
 /* harmony export */   l: () => (/* binding */ workflowContainerCredentials)
 /* harmony export */ });
-/* harmony import */ var _location_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4395);
-/* harmony import */ var _parsers_workflow_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1692);
-/* harmony import */ var _secrets_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9509);
-/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9800);
+/* harmony import */ var _location_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6244);
+/* harmony import */ var _parsers_workflow_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8539);
+/* harmony import */ var _secrets_values_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6528);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3703);
 
 
 
@@ -64992,7 +64992,7 @@ function containerPasswords(job) {
 
 /***/ }),
 
-/***/ 2770:
+/***/ 437:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -65004,8 +65004,8 @@ function containerPasswords(job) {
 /* harmony export */   Th: () => (/* reexport safe */ _parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__.Th),
 /* harmony export */   Y4: () => (/* binding */ jobGuards)
 /* harmony export */ });
-/* harmony import */ var _parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2127);
-/* harmony import */ var _conditions_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8025);
+/* harmony import */ var _parsers_workflow_conditions_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8110);
+/* harmony import */ var _conditions_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9730);
 
 
 
@@ -65272,7 +65272,7 @@ function contextEvents(context) {
 
 /***/ }),
 
-/***/ 7377:
+/***/ 6638:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -65285,10 +65285,10 @@ function contextEvents(context) {
 /* harmony export */   rx: () => (/* binding */ followCalls)
 /* harmony export */ });
 /* unused harmony export makefileRules */
-/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(636);
-/* harmony import */ var _parsers_dockerfile_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8071);
-/* harmony import */ var _parsers_package_json_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7068);
-/* harmony import */ var _workspace_screens_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7993);
+/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4006);
+/* harmony import */ var _parsers_dockerfile_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9024);
+/* harmony import */ var _parsers_package_json_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2343);
+/* harmony import */ var _workspace_screens_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9752);
 
 
 
@@ -65882,7 +65882,7 @@ function isRecord(v) {
 
 /***/ }),
 
-/***/ 7698:
+/***/ 3925:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -65900,14 +65900,14 @@ function isRecord(v) {
 /* harmony export */   zH: () => (/* binding */ unpublishedOutput)
 /* harmony export */ });
 /* unused harmony exports PUBLISH_COMMAND, publishesIn */
-/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(636);
-/* harmony import */ var _parsers_uses_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5865);
-/* harmony import */ var _callers_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5191);
-/* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(493);
-/* harmony import */ var _event_guards_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2770);
-/* harmony import */ var _pr_evidence_follow_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7377);
-/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6082);
-/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6841);
+/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4006);
+/* harmony import */ var _parsers_uses_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3850);
+/* harmony import */ var _callers_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(414);
+/* harmony import */ var _commands_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6750);
+/* harmony import */ var _event_guards_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(437);
+/* harmony import */ var _pr_evidence_follow_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6638);
+/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5529);
+/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(1248);
 
 
 
@@ -66400,7 +66400,7 @@ function unpublishedOutput(job) {
 
 /***/ }),
 
-/***/ 7067:
+/***/ 3730:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -66430,7 +66430,7 @@ function memoByScript(scan, limit = 2048) {
 
 /***/ }),
 
-/***/ 6082:
+/***/ 5529:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -66461,9 +66461,9 @@ function memoByScript(scan, limit = 2048) {
 /* harmony export */   vO: () => (/* binding */ stepLabel)
 /* harmony export */ });
 /* unused harmony exports PRIVILEGED_EVENTS, conditionOf, stepText, SECRET_REFERENCE, ARTIFACT_READ */
-/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(636);
-/* harmony import */ var _parsers_expression_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8438);
-/* harmony import */ var _parsers_uses_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5865);
+/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4006);
+/* harmony import */ var _parsers_expression_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8870);
+/* harmony import */ var _parsers_uses_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3850);
 
 
 
@@ -66768,7 +66768,7 @@ const ARTIFACT_READ = /\$\(\s*(?:cat|<|jq|head|tail|tr|sed|awk)\b|`\s*cat\b/;
 
 /***/ }),
 
-/***/ 6841:
+/***/ 1248:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -66778,8 +66778,8 @@ const ARTIFACT_READ = /\$\(\s*(?:cat|<|jq|head|tail|tr|sed|awk)\b|`\s*cat\b/;
 /* harmony export */   h6: () => (/* binding */ shellWrites),
 /* harmony export */   wP: () => (/* binding */ headCheckouts)
 /* harmony export */ });
-/* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1976);
-/* harmony import */ var _script_memo_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7067);
+/* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6643);
+/* harmony import */ var _script_memo_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3730);
 
 
 /** Replaces `\` + line break with blanks of the same length, so offsets stay valid. */
@@ -67078,7 +67078,7 @@ const EVERY_PULL_REF = /(?<![\w-])git\s+(?:-c\s+\S+\s+){0,4}(?:(?:fetch|pull)\s[
 
 /***/ }),
 
-/***/ 4931:
+/***/ 9938:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -67189,7 +67189,7 @@ function sameFix(a, b) {
 
 /***/ }),
 
-/***/ 4782:
+/***/ 6813:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -67306,7 +67306,7 @@ const ADMINISTRATION_READ = 'the "Administration: read" repository permission (a
 
 /***/ }),
 
-/***/ 5046:
+/***/ 3365:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67386,7 +67386,7 @@ function compilersForCheck(reads) {
 
 /***/ }),
 
-/***/ 4395:
+/***/ 6244:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -67421,7 +67421,7 @@ function fileLocation(path) {
 
 /***/ }),
 
-/***/ 169:
+/***/ 3978:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67448,11 +67448,11 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./lib/core/location.js
-var core_location = __nccwpck_require__(4395);
+var core_location = __nccwpck_require__(6244);
 // EXTERNAL MODULE: ./lib/core/workspace/screens.js
-var screens = __nccwpck_require__(7993);
+var screens = __nccwpck_require__(9752);
 // EXTERNAL MODULE: ./lib/core/workspace/yaml.js
-var yaml = __nccwpck_require__(2401);
+var yaml = __nccwpck_require__(2686);
 ;// CONCATENATED MODULE: ./lib/core/parsers/compose-interpolation.js
 /**
  * Compose's variable interpolation, as `docker compose` applies it to every value of a compose file
@@ -67611,13 +67611,13 @@ function parseDotenv(text) {
 }
 
 // EXTERNAL MODULE: ./lib/core/parsers/devcontainer.js
-var devcontainer = __nccwpck_require__(9847);
+var devcontainer = __nccwpck_require__(3516);
 // EXTERNAL MODULE: ./lib/core/parsers/shell-commands.js
-var shell_commands = __nccwpck_require__(2094);
+var shell_commands = __nccwpck_require__(3473);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow.js
-var workflow = __nccwpck_require__(1692);
+var workflow = __nccwpck_require__(8539);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow-deploys.js
-var workflow_deploys = __nccwpck_require__(6349);
+var workflow_deploys = __nccwpck_require__(8362);
 ;// CONCATENATED MODULE: ./lib/core/parsers/compose.js
 
 
@@ -68573,7 +68573,7 @@ function serviceFinding(service, node, what, effect, keyParts) {
 
 /***/ }),
 
-/***/ 9847:
+/***/ 3516:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -68619,7 +68619,7 @@ function devEnvironmentMark(file) {
 
 /***/ }),
 
-/***/ 8219:
+/***/ 4528:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -68823,7 +68823,7 @@ function matchingBrace(text, open) {
 
 /***/ }),
 
-/***/ 8071:
+/***/ 9024:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68850,11 +68850,11 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./lib/core/vendored.js + 1 modules
-var vendored = __nccwpck_require__(4919);
+var vendored = __nccwpck_require__(7680);
 // EXTERNAL MODULE: ./lib/core/workspace/lines.js
-var workspace_lines = __nccwpck_require__(1211);
+var workspace_lines = __nccwpck_require__(6774);
 // EXTERNAL MODULE: ./lib/core/parsers/dockerfile-words.js
-var dockerfile_words = __nccwpck_require__(8219);
+var dockerfile_words = __nccwpck_require__(4528);
 ;// CONCATENATED MODULE: ./lib/core/parsers/dockerfile-scope.js
 
 /** The names a value refers to (`$NAME`, `${NAME}`, `${NAME:-word}`), in order. */
@@ -68999,9 +68999,9 @@ function runPosition(rawArgs, rawOffset, escapeChar, lines, index) {
 }
 
 // EXTERNAL MODULE: ./lib/core/parsers/shell.js
-var shell = __nccwpck_require__(9071);
+var shell = __nccwpck_require__(5582);
 // EXTERNAL MODULE: ./lib/core/parsers/shell-commands.js
-var shell_commands = __nccwpck_require__(2094);
+var shell_commands = __nccwpck_require__(3473);
 ;// CONCATENATED MODULE: ./lib/core/parsers/dockerfile.js
 
 
@@ -69532,7 +69532,7 @@ function offset(pos, lines) {
 
 /***/ }),
 
-/***/ 8438:
+/***/ 8870:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -69546,7 +69546,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: pathText
 
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/ast.js
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/ast.js
 class Expr {
 }
 class Literal extends Expr {
@@ -69634,7 +69634,7 @@ class ast_Star extends Expr {
     }
 }
 //# sourceMappingURL=ast.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/data/expressiondata.js
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/expressiondata.js
 var expressiondata_Kind;
 (function (Kind) {
     Kind[Kind["String"] = 0] = "String";
@@ -69663,7 +69663,7 @@ function kindStr(k) {
     return "unknown";
 }
 //# sourceMappingURL=expressiondata.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/data/dictionary.js
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/dictionary.js
 
 class Dictionary {
     constructor(...pairs) {
@@ -69712,7 +69712,7 @@ function dictionary_isDictionary(x) {
     return x.kind === Kind.Dictionary;
 }
 //# sourceMappingURL=dictionary.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/data/array.js
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/array.js
 
 class array_Array {
     constructor(...data) {
@@ -69740,7 +69740,7 @@ class array_Array {
     }
 }
 //# sourceMappingURL=array.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/data/boolean.js
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/boolean.js
 
 class BooleanData {
     constructor(value) {
@@ -69762,7 +69762,7 @@ class BooleanData {
     }
 }
 //# sourceMappingURL=boolean.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/data/null.js
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/null.js
 
 class Null {
     constructor() {
@@ -69777,7 +69777,7 @@ class Null {
     }
 }
 //# sourceMappingURL=null.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/data/number.js
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/number.js
 
 class NumberData {
     constructor(value) {
@@ -69798,7 +69798,7 @@ class NumberData {
     }
 }
 //# sourceMappingURL=number.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/data/string.js
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/string.js
 
 class StringData {
     constructor(value) {
@@ -69814,7 +69814,7 @@ class StringData {
     }
 }
 //# sourceMappingURL=string.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/data/replacer.js
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/replacer.js
 
 
 
@@ -69853,7 +69853,7 @@ function replacer(_key, value) {
     return value;
 }
 //# sourceMappingURL=replacer.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/data/reviver.js
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/reviver.js
 
 
 
@@ -69891,7 +69891,7 @@ function reviver(_key, val) {
     return val;
 }
 //# sourceMappingURL=reviver.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/data/index.js
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/index.js
 
 
 
@@ -69902,12 +69902,12 @@ function reviver(_key, val) {
 
 
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/filtered_array.js
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/filtered_array.js
 
 class filtered_array_FilteredArray extends array_Array {
 }
 //# sourceMappingURL=filtered_array.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/lexer.js
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/lexer.js
 
 
 var lexer_TokenType;
@@ -70232,7 +70232,7 @@ function isLegalIdentifier(str) {
     return false;
 }
 //# sourceMappingURL=lexer.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/errors.js
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/errors.js
 
 const MAX_PARSER_DEPTH = 50;
 const MAX_EXPRESSION_LENGTH = 21000;
@@ -70286,7 +70286,7 @@ function errorDescription(typ) {
 class ExpressionEvaluationError extends Error {
 }
 //# sourceMappingURL=errors.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/funcs/case.js
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/case.js
 
 const caseFunc = {
     name: "case",
@@ -70311,7 +70311,7 @@ const caseFunc = {
     }
 };
 //# sourceMappingURL=case.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/result.js
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/result.js
 
 function result_falsy(d) {
     switch (d.kind) {
@@ -70502,7 +70502,7 @@ function toUpperSpecial(s) {
     return sb.join("");
 }
 //# sourceMappingURL=result.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/funcs/contains.js
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/contains.js
 
 
 const contains = {
@@ -70535,7 +70535,7 @@ const contains = {
     }
 };
 //# sourceMappingURL=contains.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/funcs/endswith.js
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/endswith.js
 
 
 const endswith = {
@@ -70558,7 +70558,7 @@ const endswith = {
     }
 };
 //# sourceMappingURL=endswith.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/funcs/format.js
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/format.js
 
 const format = {
     name: "format",
@@ -70654,7 +70654,7 @@ function readArgIndex(string, startIndex) {
     };
 }
 //# sourceMappingURL=format.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/funcs/fromjson.js
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/fromjson.js
 
 
 const fromjson = {
@@ -70677,7 +70677,7 @@ const fromjson = {
     }
 };
 //# sourceMappingURL=fromjson.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/funcs/join.js
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/join.js
 
 const join = {
     name: "join",
@@ -70706,7 +70706,7 @@ const join = {
     }
 };
 //# sourceMappingURL=join.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/funcs/startswith.js
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/startswith.js
 
 
 const startswith = {
@@ -70729,7 +70729,7 @@ const startswith = {
     }
 };
 //# sourceMappingURL=startswith.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/funcs/tojson.js
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/tojson.js
 
 
 const tojson = {
@@ -70742,7 +70742,7 @@ const tojson = {
     }
 };
 //# sourceMappingURL=tojson.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/funcs.js
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs.js
 
 
 
@@ -70792,7 +70792,7 @@ function validateFunction(context, identifier, argCount) {
     }
 }
 //# sourceMappingURL=funcs.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/evaluator.js
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/evaluator.js
 
 
 
@@ -70984,7 +70984,7 @@ function objectAccess(obj, idx) {
     return new data.Null();
 }
 //# sourceMappingURL=evaluator.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/parser.js
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/parser.js
 
 
 
@@ -71269,7 +71269,7 @@ class parser_Parser {
     }
 }
 //# sourceMappingURL=parser.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/completion.js
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/completion.js
 
 
 
@@ -71401,7 +71401,7 @@ function trimTokenVector(tokenVector) {
     return tokenVector.slice(tokenIdx);
 }
 //# sourceMappingURL=completion.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/completion/descriptionDictionary.js
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/completion/descriptionDictionary.js
 
 
 function isDescriptionDictionary(x) {
@@ -71435,7 +71435,7 @@ class DescriptionDictionary extends Dictionary {
     }
 }
 //# sourceMappingURL=descriptionDictionary.js.map
-;// CONCATENATED MODULE: ../../main/node_modules/@actions/expressions/dist/index.js
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/index.js
 
 
 
@@ -71679,7 +71679,7 @@ class Converter {
 
 /***/ }),
 
-/***/ 2352:
+/***/ 9113:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -71689,8 +71689,8 @@ class Converter {
 /* harmony export */   qO: () => (/* binding */ defaultValuesNote)
 /* harmony export */ });
 /* unused harmony export truthy */
-/* harmony import */ var _workspace_yaml_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2401);
-/* harmony import */ var _yaml_boolean_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4259);
+/* harmony import */ var _workspace_yaml_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2686);
+/* harmony import */ var _yaml_boolean_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6620);
 
 
 /**
@@ -72650,7 +72650,7 @@ function isMap(v) {
 
 /***/ }),
 
-/***/ 9568:
+/***/ 4585:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -72833,7 +72833,7 @@ function escapeRegExp(text) {
 
 /***/ }),
 
-/***/ 8063:
+/***/ 2870:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -72860,7 +72860,7 @@ function escapeRegExp(text) {
 /* harmony export */ });
 /* unused harmony exports isHelmTemplate, constantTruth, kustomizeRoots */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
-/* harmony import */ var _workspace_yaml_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2401);
+/* harmony import */ var _workspace_yaml_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2686);
 
 
 /**
@@ -73554,7 +73554,7 @@ function patchRefs(kustomization) {
 
 /***/ }),
 
-/***/ 314:
+/***/ 7170:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73581,13 +73581,13 @@ __nccwpck_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: K8S_SCREEN, isPatchFragment, k8sManifestPaths, nestedPodSpecsOf, readTemplateObjects, unappliable, unplacedTemplateObjects
 
 // EXTERNAL MODULE: ./lib/core/workspace/screens.js
-var screens = __nccwpck_require__(7993);
+var screens = __nccwpck_require__(9752);
 // EXTERNAL MODULE: ./lib/core/workspace/yaml.js
-var workspace_yaml = __nccwpck_require__(2401);
+var workspace_yaml = __nccwpck_require__(2686);
 // EXTERNAL MODULE: ./lib/core/parsers/helm-values.js
-var helm_values = __nccwpck_require__(2352);
+var helm_values = __nccwpck_require__(9113);
 // EXTERNAL MODULE: ./lib/core/parsers/k8s-files.js
-var k8s_files = __nccwpck_require__(8063);
+var k8s_files = __nccwpck_require__(2870);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./lib/core/parsers/kustomize-build.js
@@ -75112,7 +75112,7 @@ function k8s_isMap(value) {
 
 /***/ }),
 
-/***/ 7068:
+/***/ 2343:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -75165,7 +75165,7 @@ function escapeRegExp(text) {
 
 /***/ }),
 
-/***/ 2094:
+/***/ 3473:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -75178,7 +75178,7 @@ function escapeRegExp(text) {
 /* harmony export */   qv: () => (/* binding */ writesToFile),
 /* harmony export */   vP: () => (/* binding */ contextAt)
 /* harmony export */ });
-/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9071);
+/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5582);
 
 /**
  * What a shell command runs, as audits need it: the program's name once wrappers (`sudo`, `env`,
@@ -75454,7 +75454,7 @@ function writesToFile(views, index) {
 
 /***/ }),
 
-/***/ 9071:
+/***/ 5582:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -76123,7 +76123,7 @@ function ansiC(src, i, limit) {
 
 /***/ }),
 
-/***/ 4384:
+/***/ 3666:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -76132,7 +76132,7 @@ function ansiC(src, i, limit) {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_url__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3136);
-/* harmony import */ var _node_modules_web_tree_sitter_web_tree_sitter_cjs__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2073);
+/* harmony import */ var _node_modules_web_tree_sitter_web_tree_sitter_cjs__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(551);
 
 
 
@@ -76271,7 +76271,7 @@ function visit(cursor, parent) {
 
 /***/ }),
 
-/***/ 4236:
+/***/ 7549:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -76640,7 +76640,7 @@ function topLevel(text) {
 
 /***/ }),
 
-/***/ 4313:
+/***/ 9398:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -76834,7 +76834,7 @@ function unescapeQuoted(raw) {
 
 /***/ }),
 
-/***/ 8116:
+/***/ 3503:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -76849,8 +76849,8 @@ function unescapeQuoted(raw) {
 /* harmony export */   wg: () => (/* binding */ inputOf)
 /* harmony export */ });
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
-/* harmony import */ var _confidence_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9777);
-/* harmony import */ var _terraform_instances_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4236);
+/* harmony import */ var _confidence_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3965);
+/* harmony import */ var _terraform_instances_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7549);
 
 
 
@@ -77303,7 +77303,7 @@ function resolveBody(resolve, file, body) {
 
 /***/ }),
 
-/***/ 8257:
+/***/ 3011:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -77325,11 +77325,11 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./lib/core/workspace/lines.js
-var lines = __nccwpck_require__(1211);
+var lines = __nccwpck_require__(6774);
 // EXTERNAL MODULE: ./lib/core/workspace/screens.js
-var screens = __nccwpck_require__(7993);
+var screens = __nccwpck_require__(9752);
 // EXTERNAL MODULE: ./lib/core/parsers/shell-commands.js
-var shell_commands = __nccwpck_require__(2094);
+var shell_commands = __nccwpck_require__(3473);
 ;// CONCATENATED MODULE: ./lib/core/parsers/terraform-json.js
 /**
  * Terraform's JSON syntax (`*.tf.json`, OpenTofu's `*.tofu.json`) read into the same model as the
@@ -77856,9 +77856,9 @@ function at(span, file) {
 }
 
 // EXTERNAL MODULE: ./lib/core/parsers/terraform-syntax.js
-var terraform_syntax = __nccwpck_require__(4313);
+var terraform_syntax = __nccwpck_require__(9398);
 // EXTERNAL MODULE: ./lib/core/parsers/terraform-values.js
-var terraform_values = __nccwpck_require__(8116);
+var terraform_values = __nccwpck_require__(3503);
 ;// CONCATENATED MODULE: ./lib/core/parsers/terraform.js
 
 
@@ -77900,7 +77900,7 @@ function terraformFiles(workspace) {
         if (paths.length === 0)
             return [];
         // The parser and its WebAssembly runtime are a chunk of their own in the bundle, read only here.
-        const { loadHclParser } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 4384));
+        const { loadHclParser } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 3666));
         const parser = await loadHclParser();
         const files = applyOverrides(paths.flatMap((f) => {
             const file = readTerraformFile(workspace, parser, f);
@@ -78080,7 +78080,7 @@ function commandLineValue(parser, name, raw) {
  * that file alone: the parser is loaded here when no rule has loaded it yet.
  */
 async function terraformFile(workspace, file) {
-    const { loadHclParser } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 4384));
+    const { loadHclParser } = await Promise.resolve(/* import() */).then(__nccwpck_require__.bind(__nccwpck_require__, 3666));
     return readTerraformFile(workspace, await loadHclParser(), file);
 }
 const VARIABLE_FILE_GLOBS = [
@@ -78189,14 +78189,14 @@ function describeResource(r) {
 
 /***/ }),
 
-/***/ 5865:
+/***/ 3850:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   A: () => (/* binding */ parseUses),
 /* harmony export */   J: () => (/* binding */ refPinning)
 /* harmony export */ });
-/* harmony import */ var _image_ref_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9568);
+/* harmony import */ var _image_ref_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4585);
 
 /** A full commit SHA: the only `@ref` that cannot be moved to other code. */
 const FULL_SHA = /^[0-9a-fA-F]{40}$/;
@@ -78244,7 +78244,7 @@ function refPinning(ref) {
 
 /***/ }),
 
-/***/ 2127:
+/***/ 8110:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -78254,7 +78254,7 @@ function refPinning(ref) {
 /* harmony export */   on: () => (/* binding */ runsPastFailures),
 /* harmony export */   sg: () => (/* binding */ conditionTree)
 /* harmony export */ });
-/* harmony import */ var _expression_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8438);
+/* harmony import */ var _expression_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8870);
 
 /**
  * Whether a job or step of a workflow can run at all. An `if:` is an expression GitHub evaluates
@@ -78486,7 +78486,7 @@ const NEVER_RUNS = new WeakMap();
 
 /***/ }),
 
-/***/ 6349:
+/***/ 8362:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -78496,10 +78496,10 @@ const NEVER_RUNS = new WeakMap();
 /* harmony export */   o: () => (/* binding */ deploysOf)
 /* harmony export */ });
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
-/* harmony import */ var _evaluators_workflow_publishing_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7698);
-/* harmony import */ var _evaluators_workflow_shared_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6082);
-/* harmony import */ var _shell_commands_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2094);
-/* harmony import */ var _workflow_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1692);
+/* harmony import */ var _evaluators_workflow_publishing_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3925);
+/* harmony import */ var _evaluators_workflow_shared_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5529);
+/* harmony import */ var _shell_commands_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3473);
+/* harmony import */ var _workflow_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8539);
 
 
 
@@ -78768,7 +78768,7 @@ function deploysOf(workspace, source) {
 
 /***/ }),
 
-/***/ 8312:
+/***/ 2155:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -78781,11 +78781,11 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./lib/core/location.js
-var core_location = __nccwpck_require__(4395);
+var core_location = __nccwpck_require__(6244);
 // EXTERNAL MODULE: ./lib/core/workspace/yaml.js
-var yaml = __nccwpck_require__(2401);
+var yaml = __nccwpck_require__(2686);
 // EXTERNAL MODULE: ./lib/core/parsers/expression.js + 29 modules
-var expression = __nccwpck_require__(8438);
+var expression = __nccwpck_require__(8870);
 ;// CONCATENATED MODULE: ./lib/core/parsers/yaml-scalar.js
 /**
  * Maps offsets inside a decoded YAML string scalar back to the source text, so that something found
@@ -79214,7 +79214,7 @@ function expressionsUnder(workspace, source, pointer) {
 
 /***/ }),
 
-/***/ 1692:
+/***/ 8539:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -79229,10 +79229,10 @@ function expressionsUnder(workspace, source, pointer) {
 /* harmony export */   iK: () => (/* binding */ WORKFLOW_GLOBS)
 /* harmony export */ });
 /* unused harmony exports buildWorkflow, buildAction */
-/* harmony import */ var _workspace_yaml_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2401);
-/* harmony import */ var _uses_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5865);
-/* harmony import */ var _workflow_conditions_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2127);
-/* harmony import */ var _workflow_expressions_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8312);
+/* harmony import */ var _workspace_yaml_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2686);
+/* harmony import */ var _uses_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3850);
+/* harmony import */ var _workflow_conditions_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8110);
+/* harmony import */ var _workflow_expressions_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2155);
 
 
 
@@ -79594,7 +79594,7 @@ function assign(target, key, value) {
 
 /***/ }),
 
-/***/ 4259:
+/***/ 6620:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -79673,7 +79673,7 @@ function composeBoolean(value) {
 
 /***/ }),
 
-/***/ 9230:
+/***/ 4539:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -79715,7 +79715,7 @@ function packagePath(...parts) {
 
 /***/ }),
 
-/***/ 4198:
+/***/ 7885:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -79740,11 +79740,11 @@ var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: external "node:worker_threads"
 const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 // EXTERNAL MODULE: ./lib/core/evaluate-rule.js + 1 modules
-var evaluate_rule = __nccwpck_require__(9608);
+var evaluate_rule = __nccwpck_require__(4451);
 // EXTERNAL MODULE: ./lib/core/workspace/focus.js
-var workspace_focus = __nccwpck_require__(3520);
+var workspace_focus = __nccwpck_require__(6981);
 // EXTERNAL MODULE: ./lib/core/workspace/workspace.js + 1 modules
-var workspace_workspace = __nccwpck_require__(5647);
+var workspace_workspace = __nccwpck_require__(6651);
 ;// CONCATENATED MODULE: ./lib/core/slices.js
 /**
  * The per-file rules over a large tree, slice by slice, on more than one thread. The files are cut
@@ -79989,7 +79989,7 @@ class SlicePool {
 
 /***/ }),
 
-/***/ 2852:
+/***/ 4551:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -79997,7 +79997,7 @@ class SlicePool {
 /* harmony export */   On: () => (/* binding */ exceptionCovers),
 /* harmony export */   Vl: () => (/* binding */ readDirectives)
 /* harmony export */ });
-/* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1976);
+/* harmony import */ var _workspace_glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6643);
 /**
  * Triage: the one step, after detection, where findings are excepted (approved exceptions from the
  * declarations in force) or ignored (inline `controlgate: ignore[rule-id] reason` comments). Nothing
@@ -80110,7 +80110,7 @@ function readDirectives(text) {
 
 /***/ }),
 
-/***/ 2135:
+/***/ 2458:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -80168,7 +80168,7 @@ class UsageError extends Error {
 
 /***/ }),
 
-/***/ 6958:
+/***/ 4305:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -80178,8 +80178,8 @@ class UsageError extends Error {
 /* harmony export */   tf: () => (/* binding */ validate)
 /* harmony export */ });
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9230);
-/* harmony import */ var _vendored_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4919);
+/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4539);
+/* harmony import */ var _vendored_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7680);
 
 
 
@@ -80279,7 +80279,7 @@ function collapse(errors) {
 
 /***/ }),
 
-/***/ 4919:
+/***/ 7680:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -80330,7 +80330,7 @@ function vendored(name) {
 
 /***/ }),
 
-/***/ 6423:
+/***/ 2042:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -80341,8 +80341,8 @@ function vendored(name) {
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var _vendored_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4919);
-/* harmony import */ var _git_index_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7694);
+/* harmony import */ var _vendored_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7680);
+/* harmony import */ var _git_index_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1548);
 
 
 
@@ -80613,15 +80613,15 @@ function compareStrings(a, b) {
 
 /***/ }),
 
-/***/ 3520:
+/***/ 6981:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   X: () => (/* binding */ AskingView),
 /* harmony export */   z: () => (/* binding */ FocusedWorkspace)
 /* harmony export */ });
-/* harmony import */ var _files_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6423);
-/* harmony import */ var _workspace_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5647);
+/* harmony import */ var _files_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2042);
+/* harmony import */ var _workspace_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6651);
 /**
  * The changed-files view of a tree, for pull requests: the rules whose findings are per file (see
  * `Evaluator.scope`) list only the files the change touches, while every lookup of another file
@@ -80753,7 +80753,7 @@ class AskingView extends FocusedWorkspace {
 
 /***/ }),
 
-/***/ 7694:
+/***/ 1548:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -81020,7 +81020,7 @@ function rootTree(buf, from, to) {
 
 /***/ }),
 
-/***/ 1976:
+/***/ 6643:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -81031,8 +81031,8 @@ function rootTree(buf, from, to) {
 /* harmony export */   XK: () => (/* binding */ isLiteralPath),
 /* harmony export */   kZ: () => (/* binding */ pathMatcher)
 /* harmony export */ });
-/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(636);
-/* harmony import */ var _files_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6423);
+/* harmony import */ var picomatch__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4006);
+/* harmony import */ var _files_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2042);
 /**
  * The one way paths are matched against globs (picomatch syntax): dotfiles included, and `.` in the
  * compiled expression matching any character, so that `**` also crosses a path segment whose name
@@ -81348,7 +81348,7 @@ function literalTail(segment) {
 
 /***/ }),
 
-/***/ 1211:
+/***/ 6774:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -81403,7 +81403,7 @@ class LineIndex {
 
 /***/ }),
 
-/***/ 5593:
+/***/ 9172:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -81521,14 +81521,14 @@ function directoryLinkTarget(link, lookup) {
 
 /***/ }),
 
-/***/ 1648:
+/***/ 641:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   H: () => (/* binding */ Positions),
 /* harmony export */   y: () => (/* binding */ lowerBound)
 /* harmony export */ });
-/* harmony import */ var _files_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6423);
+/* harmony import */ var _files_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2042);
 /**
  * Each file's position in a tree's list, as a read-only map. A map of 100,000 paths costs 15-30 ms
  * to build (every path hashed, the table grown several times), a binary search about 1.5 us, while a
@@ -81637,7 +81637,7 @@ function lowerBound(files, key) {
 
 /***/ }),
 
-/***/ 9280:
+/***/ 837:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -81648,7 +81648,7 @@ function lowerBound(files, key) {
 /* harmony export */   no: () => (/* binding */ InputLog)
 /* harmony export */ });
 /* unused harmony exports EXCLUDED_FROM_RULE, SCOPE_EXAMPLES, LEFT_OUT_EXAMPLES, emptyInputs */
-/* harmony import */ var _screens_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7993);
+/* harmony import */ var _screens_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9752);
 /**
  * What a rule looked at. A verdict must never rest on a rule that examined nothing (a Terraform rule
  * passes trivially in a repository without Terraform), so every rule run reports its scope, and the
@@ -82184,7 +82184,7 @@ function touchedBy(inputs, change, matcher) {
 
 /***/ }),
 
-/***/ 7993:
+/***/ 9752:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -82194,7 +82194,7 @@ function touchedBy(inputs, change, matcher) {
 /* harmony export */   qz: () => (/* binding */ globSelector),
 /* harmony export */   xf: () => (/* binding */ defineSelector)
 /* harmony export */ });
-/* harmony import */ var _glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1976);
+/* harmony import */ var _glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6643);
 
 const screens = new Map();
 /** Defines (once per process, at module load) the screen `name`. */
@@ -82242,7 +82242,7 @@ function selectorNamed(name) {
 
 /***/ }),
 
-/***/ 7302:
+/***/ 8673:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -82485,7 +82485,7 @@ function* textChunks(chunks, encoding, overlap = 4096) {
 
 /***/ }),
 
-/***/ 5647:
+/***/ 6651:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -82503,9 +82503,9 @@ var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./lib/core/workspace/files.js
-var workspace_files = __nccwpck_require__(6423);
+var workspace_files = __nccwpck_require__(2042);
 // EXTERNAL MODULE: ./lib/core/workspace/glob.js
-var glob = __nccwpck_require__(1976);
+var glob = __nccwpck_require__(6643);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./lib/core/workspace/inspect.js
@@ -82592,17 +82592,17 @@ function inspectFile(root, file, realDirectory) {
 }
 
 // EXTERNAL MODULE: ./lib/core/workspace/lines.js
-var lines = __nccwpck_require__(1211);
+var lines = __nccwpck_require__(6774);
 // EXTERNAL MODULE: ./lib/core/workspace/links.js
-var links = __nccwpck_require__(5593);
+var links = __nccwpck_require__(9172);
 // EXTERNAL MODULE: ./lib/core/workspace/positions.js
-var positions = __nccwpck_require__(1648);
+var positions = __nccwpck_require__(641);
 // EXTERNAL MODULE: ./lib/core/workspace/scope.js
-var scope = __nccwpck_require__(9280);
+var scope = __nccwpck_require__(837);
 // EXTERNAL MODULE: ./lib/core/workspace/stream.js
-var stream = __nccwpck_require__(7302);
+var stream = __nccwpck_require__(8673);
 // EXTERNAL MODULE: ./lib/core/workspace/yaml.js
-var yaml = __nccwpck_require__(2401);
+var yaml = __nccwpck_require__(2686);
 ;// CONCATENATED MODULE: ./lib/core/workspace/workspace.js
 
 
@@ -83548,7 +83548,7 @@ function mebibytes(bytes) {
 
 /***/ }),
 
-/***/ 2401:
+/***/ 2686:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -83558,8 +83558,8 @@ function mebibytes(bytes) {
 /* harmony export */   l0: () => (/* binding */ parseYamlValues),
 /* harmony export */   uC: () => (/* binding */ escapePointerToken)
 /* harmony export */ });
-/* harmony import */ var _vendored_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4919);
-/* harmony import */ var _lines_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1211);
+/* harmony import */ var _vendored_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7680);
+/* harmony import */ var _lines_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6774);
 
 
 /**
@@ -84075,21 +84075,21 @@ function frame(kind, p, start, keyStart = -1) {
 
 /***/ }),
 
-/***/ 8877:
+/***/ 3988:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('["389-exception","Asterisk-exception","Autoconf-exception-2.0","Autoconf-exception-3.0","Autoconf-exception-generic","Autoconf-exception-generic-3.0","Autoconf-exception-macro","Bison-exception-1.24","Bison-exception-2.2","Bootloader-exception","Classpath-exception-2.0","CLISP-exception-2.0","cryptsetup-OpenSSL-exception","DigiRule-FOSS-exception","eCos-exception-2.0","Fawkes-Runtime-exception","FLTK-exception","fmt-exception","Font-exception-2.0","freertos-exception-2.0","GCC-exception-2.0","GCC-exception-2.0-note","GCC-exception-3.1","Gmsh-exception","GNAT-exception","GNOME-examples-exception","GNU-compiler-exception","gnu-javamail-exception","GPL-3.0-interface-exception","GPL-3.0-linking-exception","GPL-3.0-linking-source-exception","GPL-CC-1.0","GStreamer-exception-2005","GStreamer-exception-2008","i2p-gpl-java-exception","KiCad-libraries-exception","LGPL-3.0-linking-exception","libpri-OpenH323-exception","Libtool-exception","Linux-syscall-note","LLGPL","LLVM-exception","LZMA-exception","mif-exception","OCaml-LGPL-linking-exception","OCCT-exception-1.0","OpenJDK-assembly-exception-1.0","openvpn-openssl-exception","PS-or-PDF-font-exception-20170817","QPL-1.0-INRIA-2004-exception","Qt-GPL-exception-1.0","Qt-LGPL-exception-1.1","Qwt-exception-1.0","SANE-exception","SHL-2.0","SHL-2.1","stunnel-exception","SWI-exception","Swift-exception","Texinfo-exception","u-boot-exception-2.0","UBDL-exception","Universal-FOSS-exception-1.0","vsftpd-openssl-exception","WxWindows-exception-3.1","x11vnc-openssl-exception"]');
 
 /***/ }),
 
-/***/ 2464:
+/***/ 3389:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('["AGPL-1.0","AGPL-3.0","BSD-2-Clause-FreeBSD","BSD-2-Clause-NetBSD","GFDL-1.1","GFDL-1.2","GFDL-1.3","GPL-1.0","GPL-2.0","GPL-2.0-with-GCC-exception","GPL-2.0-with-autoconf-exception","GPL-2.0-with-bison-exception","GPL-2.0-with-classpath-exception","GPL-2.0-with-font-exception","GPL-3.0","GPL-3.0-with-GCC-exception","GPL-3.0-with-autoconf-exception","LGPL-2.0","LGPL-2.1","LGPL-3.0","Net-SNMP","Nunit","StandardML-NJ","bzip2-1.0.5","eCos-2.0","wxWindows"]');
 
 /***/ }),
 
-/***/ 8223:
+/***/ 5204:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('["0BSD","3D-Slicer-1.0","AAL","ADSL","AFL-1.1","AFL-1.2","AFL-2.0","AFL-2.1","AFL-3.0","AGPL-1.0-only","AGPL-1.0-or-later","AGPL-3.0-only","AGPL-3.0-or-later","ALGLIB-Documentation","AMD-newlib","AMDPLPA","AML","AML-glslang","AMPAS","ANTLR-PD","ANTLR-PD-fallback","APAFML","APL-1.0","APSL-1.0","APSL-1.1","APSL-1.2","APSL-2.0","ASWF-Digital-Assets-1.0","ASWF-Digital-Assets-1.1","Abstyles","AdaCore-doc","Adobe-2006","Adobe-Display-PostScript","Adobe-Glyph","Adobe-Utopia","Advanced-Cryptics-Dictionary","Afmparse","Aladdin","Apache-1.0","Apache-1.1","Apache-2.0","App-s2p","Arphic-1999","Artistic-1.0","Artistic-1.0-Perl","Artistic-1.0-cl8","Artistic-2.0","Artistic-dist","Aspell-RU","BOLA-1.1","BSD-1-Clause","BSD-2-Clause","BSD-2-Clause-Darwin","BSD-2-Clause-Patent","BSD-2-Clause-Views","BSD-2-Clause-first-lines","BSD-2-Clause-pkgconf-disclaimer","BSD-2-Clause-pos-unchanged","BSD-3-Clause","BSD-3-Clause-Attribution","BSD-3-Clause-Clear","BSD-3-Clause-HP","BSD-3-Clause-LBNL","BSD-3-Clause-Modification","BSD-3-Clause-No-Military-License","BSD-3-Clause-No-Nuclear-License","BSD-3-Clause-No-Nuclear-License-2014","BSD-3-Clause-No-Nuclear-Warranty","BSD-3-Clause-Open-MPI","BSD-3-Clause-OpenWebUI","BSD-3-Clause-Sun","BSD-3-Clause-Tso","BSD-3-Clause-acpica","BSD-3-Clause-flex","BSD-4-Clause","BSD-4-Clause-Shortened","BSD-4-Clause-UC","BSD-4.3RENO","BSD-4.3TAHOE","BSD-Advertising-Acknowledgement","BSD-Attribution-HPND-disclaimer","BSD-Inferno-Nettverk","BSD-Mark-Modifications","BSD-Protection","BSD-Source-Code","BSD-Source-Code-no-disclaimer","BSD-Source-alt-GPL","BSD-Source-beginning-file","BSD-Systemics","BSD-Systemics-W3Works","BSD-ask-to-endorse","BSL-1.0","BUSL-1.1","Baekmuk","Bahyph","Barr","Beerware","BitTorrent-1.0","BitTorrent-1.1","Bitstream-Charter","Bitstream-Vera","BlueOak-1.0.0","Boehm-GC","Boehm-GC-without-fee","Borceux","Brian-Gladman-2-Clause","Brian-Gladman-3-Clause","Brian-Gladman-3-Clause-no-conversion","Buddy","Bugroff","C-UDA-1.0","CAL-1.0","CAL-1.0-Combined-Work-Exception","CAPEC-tou","CATOSL-1.1","CC-BY-1.0","CC-BY-2.0","CC-BY-2.5","CC-BY-2.5-AU","CC-BY-3.0","CC-BY-3.0-AT","CC-BY-3.0-AU","CC-BY-3.0-DE","CC-BY-3.0-IGO","CC-BY-3.0-NL","CC-BY-3.0-US","CC-BY-4.0","CC-BY-NC-1.0","CC-BY-NC-2.0","CC-BY-NC-2.5","CC-BY-NC-3.0","CC-BY-NC-3.0-DE","CC-BY-NC-3.0-IGO","CC-BY-NC-4.0","CC-BY-NC-ND-1.0","CC-BY-NC-ND-2.0","CC-BY-NC-ND-2.5","CC-BY-NC-ND-3.0","CC-BY-NC-ND-3.0-DE","CC-BY-NC-ND-3.0-IGO","CC-BY-NC-ND-4.0","CC-BY-NC-SA-1.0","CC-BY-NC-SA-2.0","CC-BY-NC-SA-2.0-DE","CC-BY-NC-SA-2.0-FR","CC-BY-NC-SA-2.0-UK","CC-BY-NC-SA-2.5","CC-BY-NC-SA-3.0","CC-BY-NC-SA-3.0-DE","CC-BY-NC-SA-3.0-IGO","CC-BY-NC-SA-4.0","CC-BY-ND-1.0","CC-BY-ND-2.0","CC-BY-ND-2.5","CC-BY-ND-3.0","CC-BY-ND-3.0-DE","CC-BY-ND-4.0","CC-BY-SA-1.0","CC-BY-SA-2.0","CC-BY-SA-2.0-UK","CC-BY-SA-2.1-JP","CC-BY-SA-2.5","CC-BY-SA-3.0","CC-BY-SA-3.0-AT","CC-BY-SA-3.0-DE","CC-BY-SA-3.0-IGO","CC-BY-SA-4.0","CC-PDDC","CC-PDM-1.0","CC-SA-1.0","CC0-1.0","CDDL-1.0","CDDL-1.1","CDL-1.0","CDLA-Permissive-1.0","CDLA-Permissive-2.0","CDLA-Sharing-1.0","CECILL-1.0","CECILL-1.1","CECILL-2.0","CECILL-2.1","CECILL-B","CECILL-C","CERN-OHL-1.1","CERN-OHL-1.2","CERN-OHL-P-2.0","CERN-OHL-S-2.0","CERN-OHL-W-2.0","CFITSIO","CMU-Mach","CMU-Mach-nodoc","CNRI-Jython","CNRI-Python","CNRI-Python-GPL-Compatible","COIL-1.0","CPAL-1.0","CPL-1.0","CPOL-1.02","CUA-OPL-1.0","Caldera","Caldera-no-preamble","Catharon","ClArtistic","Clips","Community-Spec-1.0","Condor-1.1","Cornell-Lossless-JPEG","Cronyx","Crossword","CryptoSwift","CrystalStacker","Cube","D-FSL-1.0","DEC-3-Clause","DL-DE-BY-2.0","DL-DE-ZERO-2.0","DOC","DRL-1.0","DRL-1.1","DSDP","DocBook-DTD","DocBook-Schema","DocBook-Stylesheet","DocBook-XML","Dotseqn","ECL-1.0","ECL-2.0","EFL-1.0","EFL-2.0","EPICS","EPL-1.0","EPL-2.0","ESA-PL-permissive-2.4","ESA-PL-strong-copyleft-2.4","ESA-PL-weak-copyleft-2.4","EUDatagrid","EUPL-1.0","EUPL-1.1","EUPL-1.2","Elastic-2.0","Entessa","ErlPL-1.1","Eurosym","FBM","FDK-AAC","FDK-MPEG-H","FSFAP","FSFAP-no-warranty-disclaimer","FSFUL","FSFULLR","FSFULLRSD","FSFULLRWD","FSL-1.1-ALv2","FSL-1.1-MIT","FTL","Fair","Ferguson-Twofish","Frameworx-1.0","FreeBSD-DOC","FreeImage","Furuseth","GCR-docs","GD","GFDL-1.1-invariants-only","GFDL-1.1-invariants-or-later","GFDL-1.1-no-invariants-only","GFDL-1.1-no-invariants-or-later","GFDL-1.1-only","GFDL-1.1-or-later","GFDL-1.2-invariants-only","GFDL-1.2-invariants-or-later","GFDL-1.2-no-invariants-only","GFDL-1.2-no-invariants-or-later","GFDL-1.2-only","GFDL-1.2-or-later","GFDL-1.3-invariants-only","GFDL-1.3-invariants-or-later","GFDL-1.3-no-invariants-only","GFDL-1.3-no-invariants-or-later","GFDL-1.3-only","GFDL-1.3-or-later","GL2PS","GLWTPL","GPL-1.0-only","GPL-1.0-or-later","GPL-2.0-only","GPL-2.0-or-later","GPL-3.0-only","GPL-3.0-or-later","Game-Programming-Gems","Giftware","Glide","Glulxe","Graphics-Gems","Gutmann","HDF5","HIDAPI","HP-1986","HP-1989","HPND","HPND-DEC","HPND-Fenneberg-Livingston","HPND-INRIA-IMAG","HPND-Intel","HPND-Kevlin-Henney","HPND-MIT-disclaimer","HPND-Markus-Kuhn","HPND-Netrek","HPND-Pbmplus","HPND-SMC","HPND-UC","HPND-UC-export-US","HPND-doc","HPND-doc-sell","HPND-export-US","HPND-export-US-acknowledgement","HPND-export-US-modify","HPND-export2-US","HPND-merchantability-variant","HPND-sell-MIT-disclaimer-xserver","HPND-sell-regexpr","HPND-sell-variant","HPND-sell-variant-MIT-disclaimer","HPND-sell-variant-MIT-disclaimer-rev","HPND-sell-variant-critical-systems","HTMLTIDY","HaskellReport","Hippocratic-2.1","Hippocratic-3.0-core","IBM-pibs","ICU","IEC-Code-Components-EULA","IJG","IJG-short","IPA","IPL-1.0","ISC","ISC-Veillard","ISO-permission","ImageMagick","Imlib2","Info-ZIP","Informatica","Inner-Net-2.0","InnoSetup","Intel","Intel-ACPI","Interbase-1.0","JPL-image","JPNIC","JSON","Jam","JasPer-2.0","Kastrup","Kazlib","Knuth-CTAN","LAL-1.2","LAL-1.3","LGPL-2.0-only","LGPL-2.0-or-later","LGPL-2.1-only","LGPL-2.1-or-later","LGPL-3.0-only","LGPL-3.0-or-later","LGPLLR","LOOP","LPD-document","LPL-1.0","LPL-1.02","LPPL-1.0","LPPL-1.1","LPPL-1.2","LPPL-1.3a","LPPL-1.3c","LZMA-SDK-9.11-to-9.20","LZMA-SDK-9.22","Latex2e","Latex2e-translated-notice","Leptonica","LiLiQ-P-1.1","LiLiQ-R-1.1","LiLiQ-Rplus-1.1","Libpng","Linux-OpenIB","Linux-man-pages-1-para","Linux-man-pages-copyleft","Linux-man-pages-copyleft-2-para","Linux-man-pages-copyleft-var","Lucida-Bitmap-Fonts","MIPS","MIT","MIT-0","MIT-CMU","MIT-Click","MIT-Festival","MIT-Khronos-old","MIT-Modern-Variant","MIT-STK","MIT-Wu","MIT-advertising","MIT-enna","MIT-feh","MIT-open-group","MIT-testregex","MITNFA","MMIXware","MMPL-1.0.1","MPEG-SSG","MPL-1.0","MPL-1.1","MPL-2.0","MPL-2.0-no-copyleft-exception","MS-LPL","MS-PL","MS-RL","MTLL","MVT-1.1","Mackerras-3-Clause","Mackerras-3-Clause-acknowledgment","MakeIndex","Martin-Birgmeier","McPhee-slideshow","Minpack","MirOS","Motosoto","MulanPSL-1.0","MulanPSL-2.0","Multics","Mup","NAIST-2003","NASA-1.3","NBPL-1.0","NCBI-PD","NCGL-UK-2.0","NCL","NCSA","NGPL","NICTA-1.0","NIST-PD","NIST-PD-TNT","NIST-PD-fallback","NIST-Software","NLOD-1.0","NLOD-2.0","NLPL","NOSL","NPL-1.0","NPL-1.1","NPOSL-3.0","NRL","NTIA-PD","NTP","NTP-0","Naumen","NetCDF","Newsletr","Nokia","Noweb","O-UDA-1.0","OAR","OCCT-PL","OCLC-2.0","ODC-By-1.0","ODbL-1.0","OFFIS","OFL-1.0","OFL-1.0-RFN","OFL-1.0-no-RFN","OFL-1.1","OFL-1.1-RFN","OFL-1.1-no-RFN","OGC-1.0","OGDL-Taiwan-1.0","OGL-Canada-2.0","OGL-UK-1.0","OGL-UK-2.0","OGL-UK-3.0","OGTSL","OLDAP-1.1","OLDAP-1.2","OLDAP-1.3","OLDAP-1.4","OLDAP-2.0","OLDAP-2.0.1","OLDAP-2.1","OLDAP-2.2","OLDAP-2.2.1","OLDAP-2.2.2","OLDAP-2.3","OLDAP-2.4","OLDAP-2.5","OLDAP-2.6","OLDAP-2.7","OLDAP-2.8","OLFL-1.3","OML","OPL-1.0","OPL-UK-3.0","OPUBL-1.0","OSC-1.0","OSET-PL-2.1","OSL-1.0","OSL-1.1","OSL-2.0","OSL-2.1","OSL-3.0","OSSP","OpenMDW-1.0","OpenPBS-2.3","OpenSSL","OpenSSL-standalone","OpenVision","PADL","PDDL-1.0","PHP-3.0","PHP-3.01","PPL","PSF-2.0","ParaType-Free-Font-1.3","Parity-6.0.0","Parity-7.0.0","Pixar","Plexus","PolyForm-Noncommercial-1.0.0","PolyForm-Small-Business-1.0.0","PostgreSQL","Python-2.0","Python-2.0.1","QPL-1.0","QPL-1.0-INRIA-2004","Qhull","RHeCos-1.1","RPL-1.1","RPL-1.5","RPSL-1.0","RSA-MD","RSCPL","Rdisc","Ruby","Ruby-pty","SAX-PD","SAX-PD-2.0","SCEA","SGI-B-1.0","SGI-B-1.1","SGI-B-2.0","SGI-OpenGL","SGMLUG-PM","SGP4","SHL-0.5","SHL-0.51","SISSL","SISSL-1.2","SL","SMAIL-GPL","SMLNJ","SMPPL","SNIA","SOFA","SPL-1.0","SSH-OpenSSH","SSH-short","SSLeay-standalone","SSPL-1.0","SUL-1.0","SWL","Saxpath","SchemeReport","Sendmail","Sendmail-8.23","Sendmail-Open-Source-1.1","SimPL-2.0","Sleepycat","Soundex","Spencer-86","Spencer-94","Spencer-99","SugarCRM-1.1.3","Sun-PPP","Sun-PPP-2000","SunPro","Symlinks","TAPR-OHL-1.0","TCL","TCP-wrappers","TGPPL-1.0","TMate","TORQUE-1.1","TOSL","TPDL","TPL-1.0","TTWL","TTYP0","TU-Berlin-1.0","TU-Berlin-2.0","TekHVC","TermReadKey","ThirdEye","TrustedQSL","UCAR","UCL-1.0","UMich-Merit","UPL-1.0","URT-RLE","Ubuntu-font-1.0","UnRAR","Unicode-3.0","Unicode-DFS-2015","Unicode-DFS-2016","Unicode-TOU","UnixCrypt","Unlicense","Unlicense-libtelnet","Unlicense-libwhirlpool","VOSTROM","VSL-1.0","Vim","Vixie-Cron","W3C","W3C-19980720","W3C-20150513","WTFNMFPL","WTFPL","Watcom-1.0","Widget-Workshop","WordNet","Wsuipa","X11","X11-distribute-modifications-variant","X11-no-permit-persons","X11-swapped","XFree86-1.1","XSkat","Xdebug-1.03","Xerox","Xfig","Xnet","YPL-1.0","YPL-1.1","ZPL-1.1","ZPL-2.0","ZPL-2.1","Zed","Zeeff","Zend-2.0","Zimbra-1.3","Zimbra-1.4","Zlib","any-OSI","any-OSI-perl-modules","atc-game","bcrypt-Solar-Designer","blessing","bzip2-1.0.6","check-cvs","checkmk","copyleft-next-0.3.0","copyleft-next-0.3.1","curl","cve-tou","diffmark","dtoa","dvipdfm","eGenix","etalab-2.0","fwlw","gSOAP-1.3b","generic-xts","gnuplot","gtkbook","hdparm","hyphen-bulgarian","iMatix","jove","libpng-1.6.35","libpng-2.0","libselinux-1.0","libtiff","libutil-David-Nugent","lsof","magaz","mailprio","man2html","metamail","mpi-permissive","mpich2","mplus","ngrep","pkgconf","pnmstitch","psfrag","psutils","python-ldap","radvd","snprintf","softSurfer","ssh-keyscan","swrule","threeparttable","ulem","w3m","wwl","xinetd","xkeyboard-config-Zinoviev","xlock","xpp","xzoom","zlib-acknowledgement"]');
@@ -84352,6 +84352,6 @@ module.exports = /*#__PURE__*/JSON.parse('["0BSD","3D-Slicer-1.0","AAL","ADSL","
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(490);
+/******/ var __webpack_exports__ = __nccwpck_require__(9069);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -1,7 +1,7 @@
 /******/ (() => { // webpackBootstrap
 /******/ 	var __webpack_modules__ = ({
 
-/***/ 739:
+/***/ 782:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Entry of dist/js-yaml.cjs (scripts/build-vendored.mjs): the YAML parser, bundled apart from the
@@ -14,13 +14,13 @@ const {
   constructFromEvents,
   getScalarValue,
   YAMLException,
-} = __nccwpck_require__(685);
+} = __nccwpck_require__(243);
 module.exports = { parseEvents, constructFromEvents, getScalarValue, YAMLException };
 
 
 /***/ }),
 
-/***/ 685:
+/***/ 243:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 "use strict";
@@ -3822,7 +3822,7 @@ var CHOMPING_KEEP = CHOMPING_MODE.KEEP;
 /******/ 	// startup
 /******/ 	// Load entry module and return exports
 /******/ 	// This entry module is referenced by other modules so it can't be inlined
-/******/ 	var __webpack_exports__ = __nccwpck_require__(739);
+/******/ 	var __webpack_exports__ = __nccwpck_require__(782);
 /******/ 	module.exports = __webpack_exports__;
 /******/ 	
 /******/ })()

@@ -1,7 +1,7 @@
 /******/ (() => { // webpackBootstrap
 /******/ 	var __webpack_modules__ = ({
 
-/***/ 488:
+/***/ 106:
 /***/ ((__unused_webpack_module, exports) => {
 
 "use strict";
@@ -780,13 +780,13 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 610:
+/***/ 415:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Entry of dist/smol-toml.cjs (scripts/build-vendored.mjs): the TOML parser of the lockfile
 // inventory, bundled apart from the Action and the CLI so that a run over a tree without TOML
 // lockfiles never compiles it (src/core/vendored.ts).
-const { parse, TomlError } = __nccwpck_require__(488);
+const { parse, TomlError } = __nccwpck_require__(106);
 module.exports = { parse, TomlError };
 
 
@@ -833,7 +833,7 @@ module.exports = { parse, TomlError };
 /******/ 	// startup
 /******/ 	// Load entry module and return exports
 /******/ 	// This entry module is referenced by other modules so it can't be inlined
-/******/ 	var __webpack_exports__ = __nccwpck_require__(610);
+/******/ 	var __webpack_exports__ = __nccwpck_require__(415);
 /******/ 	module.exports = __webpack_exports__;
 /******/ 	
 /******/ })()

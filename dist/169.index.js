@@ -1,8 +1,8 @@
-export const id = 18;
-export const ids = [18];
+export const id = 169;
+export const ids = [169];
 export const modules = {
 
-/***/ 7018:
+/***/ 169:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -13,20 +13,20 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: MAX_RETRY_AFTER_SECONDS, apiBaseUrl, toApiError, transport
 
-// EXTERNAL MODULE: ../../main/node_modules/@actions/http-client/lib/proxy.js
-var proxy = __webpack_require__(4689);
-// EXTERNAL MODULE: ../../main/node_modules/@octokit/core/dist-src/index.js + 12 modules
-var dist_src = __webpack_require__(3824);
-// EXTERNAL MODULE: ../../main/node_modules/@octokit/plugin-retry/dist-bundle/index.js
-var dist_bundle = __webpack_require__(4225);
-// EXTERNAL MODULE: ../../main/node_modules/@octokit/plugin-throttling/dist-bundle/index.js
-var plugin_throttling_dist_bundle = __webpack_require__(4038);
+// EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+var proxy = __webpack_require__(9783);
+// EXTERNAL MODULE: ./node_modules/@octokit/core/dist-src/index.js + 12 modules
+var dist_src = __webpack_require__(4730);
+// EXTERNAL MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
+var dist_bundle = __webpack_require__(9735);
+// EXTERNAL MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+var plugin_throttling_dist_bundle = __webpack_require__(6856);
 // EXTERNAL MODULE: ./lib/action/commands.js
-var commands = __webpack_require__(2337);
+var commands = __webpack_require__(934);
 // EXTERNAL MODULE: ./lib/action/github.js
-var github = __webpack_require__(1748);
+var github = __webpack_require__(6859);
 // EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __webpack_require__(9448);
+var external_node_http_ = __webpack_require__(7067);
 // EXTERNAL MODULE: external "node:https"
 var external_node_https_ = __webpack_require__(4708);
 ;// CONCATENATED MODULE: ./lib/action/http.js
@@ -203,7 +203,7 @@ const transport = async (url, init) => {
     // Not a URL: directFetch says so.
     if (!URL.canParse(url) || (0,proxy/* getProxyUrl */.s)(new URL(url)) === undefined)
         return directFetch(url, init);
-    const { proxyFetch } = await Promise.all(/* import() */[__webpack_require__.e(585), __webpack_require__.e(978)]).then(__webpack_require__.bind(__webpack_require__, 1978));
+    const { proxyFetch } = await Promise.all(/* import() */[__webpack_require__.e(779), __webpack_require__.e(291)]).then(__webpack_require__.bind(__webpack_require__, 7291));
     return proxyFetch(url, init);
 };
 /** Longest wait for a rate limit; a longer `retry-after` fails the request instead of stalling the job. */

@@ -1,8 +1,8 @@
-export const id = 181;
-export const ids = [181];
+export const id = 91;
+export const ids = [91];
 export const modules = {
 
-/***/ 9181:
+/***/ 7091:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /*!
@@ -33,7 +33,7 @@ const {
   PurlComponent,
   PurlQualifierNames,
   PurlType
-} = __webpack_require__(5604)
+} = __webpack_require__(6686)
 
 module.exports = {
   PackageURL,
@@ -45,7 +45,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7593:
+/***/ 3779:
 /***/ ((module) => {
 
 
@@ -68,12 +68,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6544:
+/***/ 782:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const { PurlError } = __webpack_require__(926)
+const { PurlError } = __webpack_require__(616)
 
 const { decodeURIComponent } = globalThis
 
@@ -91,7 +91,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4552:
+/***/ 5954:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -100,9 +100,9 @@ const {
     REUSED_SEARCH_PARAMS,
     REUSED_SEARCH_PARAMS_KEY,
     REUSED_SEARCH_PARAMS_OFFSET
-} = __webpack_require__(7593)
-const { isObject } = __webpack_require__(6164)
-const { isNonEmptyString } = __webpack_require__(9806)
+} = __webpack_require__(3779)
+const { isObject } = __webpack_require__(7018)
+const { isNonEmptyString } = __webpack_require__(2764)
 
 const { encodeURIComponent } = globalThis
 
@@ -170,7 +170,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 926:
+/***/ 616:
 /***/ ((module) => {
 
 
@@ -211,7 +211,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2161:
+/***/ 4947:
 /***/ ((module) => {
 
 
@@ -250,7 +250,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7258:
+/***/ 6808:
 /***/ ((module) => {
 
 
@@ -270,13 +270,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3239:
+/***/ 4265:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const { isObject } = __webpack_require__(6164)
-const { isBlank } = __webpack_require__(9806)
+const { isObject } = __webpack_require__(7018)
+const { isBlank } = __webpack_require__(2764)
 
 function normalizeName(rawName) {
     return typeof rawName === 'string' ? rawName.trim() : undefined
@@ -401,12 +401,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6164:
+/***/ 7018:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const { LOOP_SENTINEL } = __webpack_require__(7593)
+const { LOOP_SENTINEL } = __webpack_require__(3779)
 
 function isObject(value) {
     return value !== null && typeof value === 'object'
@@ -468,7 +468,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5604:
+/***/ 6686:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 /*!
@@ -494,14 +494,14 @@ SOFTWARE.
 */
 
 
-const { decodePurlComponent } = __webpack_require__(6544)
-const { isObject, recursiveFreeze } = __webpack_require__(6164)
-const { isBlank, isNonEmptyString, trimLeadingSlashes } = __webpack_require__(9806)
+const { decodePurlComponent } = __webpack_require__(782)
+const { isObject, recursiveFreeze } = __webpack_require__(7018)
+const { isBlank, isNonEmptyString, trimLeadingSlashes } = __webpack_require__(2764)
 
-const { PurlComponent } = __webpack_require__(6193)
-const { PurlQualifierNames } = __webpack_require__(2091)
-const { PurlType } = __webpack_require__(2136)
-const { PurlError } = __webpack_require__(926)
+const { PurlComponent } = __webpack_require__(1487)
+const { PurlQualifierNames } = __webpack_require__(7197)
+const { PurlType } = __webpack_require__(8958)
+const { PurlError } = __webpack_require__(616)
 
 class PackageURL {
     static Component = recursiveFreeze(PurlComponent)
@@ -749,7 +749,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6193:
+/***/ 1487:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
@@ -761,9 +761,9 @@ const {
     encodeQualifierParam,
     encodeSubpath,
     encodeURIComponent
-} = __webpack_require__(4552)
+} = __webpack_require__(5954)
 
-const { createHelpersNamespaceObject } = __webpack_require__(2161)
+const { createHelpersNamespaceObject } = __webpack_require__(4947)
 
 const {
     normalizeType,
@@ -772,9 +772,9 @@ const {
     normalizeVersion,
     normalizeQualifiers,
     normalizeSubpath
-} = __webpack_require__(3239)
+} = __webpack_require__(4265)
 
-const { localeCompare, isNonEmptyString } = __webpack_require__(9806)
+const { localeCompare, isNonEmptyString } = __webpack_require__(2764)
 
 const {
     validateType,
@@ -784,7 +784,7 @@ const {
     validateQualifiers,
     validateQualifierKey,
     validateSubpath
-} = __webpack_require__(3124)
+} = __webpack_require__(3206)
 
 const PurlComponentEncoder = (comp) =>
     isNonEmptyString(comp) ? encodeURIComponent(comp) : ''
@@ -857,7 +857,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2091:
+/***/ 7197:
 /***/ ((module) => {
 
 
@@ -878,14 +878,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2136:
+/***/ 8958:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const { isNullishOrEmptyString } = __webpack_require__(7258)
+const { isNullishOrEmptyString } = __webpack_require__(6808)
 
-const { createHelpersNamespaceObject } = __webpack_require__(2161)
+const { createHelpersNamespaceObject } = __webpack_require__(4947)
 
 const {
     isSemverString,
@@ -894,10 +894,10 @@ const {
     lowerVersion,
     replaceDashesWithUnderscores,
     replaceUnderscoresWithDashes
-} = __webpack_require__(9806)
+} = __webpack_require__(2764)
 
-const { validateEmptyByType, validateRequiredByType } = __webpack_require__(3124)
-const { PurlError } = __webpack_require__(926)
+const { validateEmptyByType, validateRequiredByType } = __webpack_require__(3206)
+const { PurlError } = __webpack_require__(616)
 
 const PurlTypNormalizer = (purl) => purl
 
@@ -1163,7 +1163,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9806:
+/***/ 2764:
 /***/ ((module) => {
 
 
@@ -1297,14 +1297,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3124:
+/***/ 3206:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 
 
-const { PurlError } = __webpack_require__(926)
-const { isNullishOrEmptyString } = __webpack_require__(7258)
-const { isNonEmptyString } = __webpack_require__(9806)
+const { PurlError } = __webpack_require__(616)
+const { isNullishOrEmptyString } = __webpack_require__(6808)
+const { isNonEmptyString } = __webpack_require__(2764)
 
 function validateEmptyByType(type, name, value, throws) {
     if (!isNullishOrEmptyString(value)) {

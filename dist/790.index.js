@@ -1,8 +1,8 @@
-export const id = 683;
-export const ids = [683];
+export const id = 790;
+export const ids = [790];
 export const modules = {
 
-/***/ 8683:
+/***/ 6790:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -14,11 +14,11 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: MAX_ARTIFACT_BYTES, artifactProblem, runProblem
 
 // EXTERNAL MODULE: ./lib/core/base-results.js
-var base_results = __webpack_require__(2242);
+var base_results = __webpack_require__(7817);
 // EXTERNAL MODULE: ./lib/action/event.js
-var action_event = __webpack_require__(279);
+var action_event = __webpack_require__(3118);
 // EXTERNAL MODULE: ./lib/action/github.js
-var github = __webpack_require__(1748);
+var github = __webpack_require__(6859);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __webpack_require__(8522);
 ;// CONCATENATED MODULE: ./lib/action/zip.js

@@ -1,1 +1,0 @@
-export * from './cli/181.index.js';

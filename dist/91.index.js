@@ -1,0 +1,1 @@
+export * from './cli/91.index.js';
