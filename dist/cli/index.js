@@ -10685,7 +10685,7 @@ function serializeFileCache(cache) {
  * 200,000 files, at the end of the run, when the heap is fullest.
  */
 function* fileCacheText(cache, step = 10_000) {
-    const { format, version, key, rules, paths, blobs, readers, read, found, problems, across, inlineIgnores } = cache;
+    const { format, version, key, rules, paths, blobs, readers, read, found, problems, across, inlineIgnores, screens, } = cache;
     yield `{"format":${JSON.stringify(format)},"version":${JSON.stringify(version)},"key":${JSON.stringify(key)},"rules":${JSON.stringify(rules)}`;
     const list = function* (name, items) {
         yield `,"${name}":[`;
@@ -10711,6 +10711,8 @@ function* fileCacheText(cache, step = 10_000) {
     yield* object('problems', problems);
     yield* object('across', across);
     yield* list('inlineIgnores', inlineIgnores);
+    if (screens)
+        yield* object('screens', screens);
     yield '}';
 }
 /**
@@ -10776,6 +10778,19 @@ function shapeProblem(data) {
     }
     if (!isStrings(data.inlineIgnores))
         return 'inlineIgnores is not a list of paths';
+    if (data.screens !== undefined) {
+        if (!isObject(data.screens))
+            return 'screens is not an object';
+        for (const [name, record] of Object.entries(data.screens)) {
+            if (!isObject(record) ||
+                !Array.isArray(record.patterns) ||
+                !record.patterns.every(isStrings) ||
+                !Array.isArray(record.passed) ||
+                !record.passed.every((n, i, all) => isIndex(n, paths.length) && (i === 0 || all[i - 1] < n))) {
+                return `screens.${name} is not a screen's globs and the ascending positions of the files that passed`;
+            }
+        }
+    }
     if (!isObject(problems))
         return 'problems is not an object';
     for (const [at, x] of Object.entries(problems)) {
@@ -10801,6 +10816,7 @@ var glob = __nccwpck_require__(6643);
  * earlier run's cache for the files whose blob is unchanged ({@link CachePlan}), and what this run
  * leaves for the next one ({@link CacheCollector}).
  */
+
 
 
 
@@ -10911,7 +10927,12 @@ class CachePlan {
         // Added, deleted, modified or untracked: a file not cached as it is now (the cache holds no
         // untracked file, so each is new to it).
         const changed = new Set([...this.todo, ...presence]);
-        this.change = { paths: changed, listing: presence.size > 0, presence };
+        this.change = {
+            paths: changed,
+            listing: presence.size > 0,
+            presence,
+            screened: (file, name) => this.screenedEither(file, name),
+        };
         let why;
         // The kept rules read the changed files on this thread alone: past half the tree, the slices
         // (on every thread) are faster.
@@ -10928,6 +10949,25 @@ class CachePlan {
             cacheable: rules.length,
             ...(why ? { reason: why } : {}),
         };
+    }
+    /**
+     * Whether a changed file the cache holds passes the named screen now, or passed it when the cache
+     * was written (its record; a screen without one, or a file none of its globs matched then: yes).
+     */
+    screenedEither(file, name) {
+        const screen = (0,screens/* screenNamed */._3)(name);
+        if (!screen)
+            return true;
+        if (this.workspace.has(file) && this.workspace.passesScreen(file, screen))
+            return true;
+        const prev = this.previous;
+        const record = prev?.screens?.[name];
+        if (!prev || !record)
+            return true;
+        const at = sortedIndex(prev.paths, file);
+        if (at < 0 || !record.patterns.some((globs) => this.workspace.matcher(globs)(file)))
+            return true;
+        return sortedIndex(record.passed, at) >= 0;
     }
     unfit(run) {
         const prev = run.previous;
@@ -11003,6 +11043,115 @@ class CachePlan {
         this.split = { parts, problems };
         return this.split;
     }
+}
+/** The position of `item` in the ascending list, or -1. */
+function sortedIndex(list, item) {
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        const v = list[mid];
+        if (v === item)
+            return mid;
+        if (v < item)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return -1;
+}
+/** Each screen the stored rules list files through, with the glob lists they ask it under. */
+function screensAsked(across) {
+    const asked = new Map();
+    const add = (inputs) => {
+        for (const { patterns, screen } of inputs.screened) {
+            const lists = asked.get(screen) ?? new Map();
+            asked.set(screen, lists);
+            lists.set(JSON.stringify(patterns), patterns);
+        }
+    };
+    for (const rule of Object.values(across)) {
+        add(rule.inputs);
+        for (const subject of rule.subjects ?? [])
+            add(subject.inputs);
+    }
+    return asked;
+}
+/**
+ * The screen records of the next cache (see `FileCache.screens`): for each screen its rules ask,
+ * which of the cached files its globs match pass it. A file unchanged since the previous cache
+ * keeps the answer recorded there (its rules may not have run this time); the others are tested.
+ */
+function recordScreens(cache, workspace, plan) {
+    const records = {};
+    for (const [name, lists] of screensAsked(cache.across)) {
+        const screen = (0,screens/* screenNamed */._3)(name);
+        if (!screen)
+            continue;
+        const patterns = [...lists.values()].sort((a, b) => {
+            const x = JSON.stringify(a);
+            const y = JSON.stringify(b);
+            return x < y ? -1 : x > y ? 1 : 0;
+        });
+        const before = plan?.previous?.screens?.[name];
+        const carried = before && JSON.stringify(before.patterns) === JSON.stringify(patterns)
+            ? new Set(before.passed)
+            : undefined;
+        const files = new Set();
+        for (const globs of patterns)
+            for (const f of workspace.glob(globs))
+                files.add(f);
+        const passed = [];
+        for (const f of files) {
+            const at = sortedIndex(cache.paths, f);
+            if (at < 0)
+                continue;
+            const j = carried ? plan.unchangedAt(workspace.scope.position(f) ?? -1) : -1;
+            if (j >= 0 ? carried.has(j) : workspace.passesScreen(f, screen))
+                passed.push(at);
+        }
+        records[name] = { patterns, passed: passed.sort((a, b) => a - b) };
+    }
+    return records;
+}
+/** The kept rules (indices in `kept`) that read the file at `pos`, ascending. */
+function readersOf(kept, pos) {
+    const readers = [];
+    for (const [i, [, g]] of kept.entries())
+        if (g.examined[pos >>> 5] & (1 << (pos & 31)))
+            readers.push(i);
+    return readers;
+}
+/**
+ * Every file's set of readers among the kept rules, built rule by rule over the files each read
+ * (the sets form a trie: a file read by rules 2 and 5 goes from the empty set to {2}, then to {2,5}),
+ * instead of asking every rule about every file. `of[pos]` is the file's set in `sets`.
+ */
+function readerTrie(kept, files) {
+    const of = new Int32Array(files);
+    const sets = [[]];
+    const next = new Map();
+    for (const [i, [, g]] of kept.entries()) {
+        const bits = g.examined;
+        for (let w = 0; w < bits.length; w++) {
+            let word = bits[w];
+            while (word !== 0) {
+                const low = word & -word;
+                word ^= low;
+                const pos = (w << 5) + 31 - Math.clz32(low);
+                const from = of[pos];
+                const key = from * kept.length + i;
+                let to = next.get(key);
+                if (to === undefined) {
+                    to = sets.length;
+                    sets.push([...sets[from], i]);
+                    next.set(key, to);
+                }
+                of[pos] = to;
+            }
+        }
+    }
+    return { of, sets };
 }
 /** Gathers what the cacheable rules found, read and asked, file by file, and writes the next cache. */
 class CacheCollector {
@@ -11113,6 +11262,9 @@ class CacheCollector {
                 cache.readers.push(readers);
             }
         }
+        // Without the previous cache's entries every file's set is computed: by one step per file a rule read.
+        const byTrie = prev ? undefined : readerTrie(kept, this.workspace.files.length);
+        const nodeSets = new Map();
         for (const [pos, p] of this.workspace.files.entries()) {
             const b = ids.get(p);
             if (b === undefined || modified.has(p))
@@ -11129,16 +11281,19 @@ class CacheCollector {
                 cache.read.push(prev.read[j]);
                 continue;
             }
-            const readers = [];
-            for (const [i, [, g]] of kept.entries())
-                if (g.examined[pos >>> 5] & (1 << (pos & 31)))
-                    readers.push(i);
-            const key = readers.join(',');
-            let set = readerSets.get(key);
+            const node = byTrie?.of[pos];
+            let set = node === undefined ? undefined : nodeSets.get(node);
             if (set === undefined) {
-                set = cache.readers.length;
-                cache.readers.push(readers);
-                readerSets.set(key, set);
+                const readers = node === undefined ? readersOf(kept, pos) : byTrie.sets[node];
+                const key = readers.join(',');
+                set = readerSets.get(key);
+                if (set === undefined) {
+                    set = cache.readers.length;
+                    cache.readers.push(readers);
+                    readerSets.set(key, set);
+                }
+                if (node !== undefined)
+                    nodeSets.set(node, set);
             }
             positions.set(p, cache.paths.length);
             cache.paths.push(p);
@@ -11244,6 +11399,10 @@ class RecordingWorkspace extends workspace_workspace/* Workspace */.aR {
     passes(file, screen) {
         this.ask(file);
         return this.whole.passes(file, screen);
+    }
+    passesScreen(file, screen) {
+        this.ask(file);
+        return this.whole.passesScreen(file, screen);
     }
     /** Only `glob` asks it, and `glob` is the whole tree's; answered there too, should anything else ask. */
     matchFiles(patterns) {
@@ -13319,7 +13478,7 @@ async function evaluateHead(options, policy, scope, log) {
     const quiet = cache?.quiet();
     if (cache) {
         logCacheUse(cache.use, options.fileCache?.source, log, run.reused.size);
-        keepFileCache(options, run, quiet, scope);
+        keepFileCache(options, run, quiet, scope, cache);
     }
     if (options.collectBaseResults) {
         const results = await collectResults(options, policy, scope, run, log);
@@ -13416,12 +13575,13 @@ function useFileCache(options, policy, scope, run, log) {
     return plan;
 }
 /** Hands this run's cache to the caller: the per-file part, the rules that read across files, the files with ignore comments. */
-function keepFileCache(options, run, quiet, scope) {
+function keepFileCache(options, run, quiet, scope, plan) {
     const cache = run.cacheResult;
     const collect = options.fileCache?.collect;
     if (!cache || !collect)
         return;
     cache.across = storedRules(run);
+    cache.screens = recordScreens(cache, scope.workspace, plan);
     const stored = new Set(cache.paths);
     const withFindings = new Set(run.findings.flatMap((f) => (f.location ? [f.location.path] : [])));
     cache.inlineIgnores = [...withFindings]
@@ -82875,7 +83035,11 @@ class Workspace {
      * screens.ts). Each file is tested once per run.
      */
     screenedGlob(patterns, screen) {
-        return this.glob(patterns).filter((f) => this.memo(`screen:${screen.name}`, f, (file) => this.passes(file, screen)));
+        return this.glob(patterns).filter((f) => this.passesScreen(f, screen));
+    }
+    /** {@link passes}, tested once per file and screen in a run (the answer {@link screenedGlob} used). */
+    passesScreen(file, screen) {
+        return this.memo(`screen:${screen.name}`, file, (f) => this.passes(f, screen));
     }
     /** The files whose path passes the selector, in index order (see screens.ts). */
     filesWhere(selector) {

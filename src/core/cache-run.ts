@@ -4,14 +4,15 @@
  * leaves for the next one ({@link CacheCollector}).
  */
 
-import { findingPaths } from './base-results.js';
+import { findingPaths, type StoredInputs, type StoredRule } from './base-results.js';
 import type { RuleOutcome } from './evaluate-rule.js';
 import { getEvaluator } from './evaluators/registry.js';
-import { type CachedRule, FILE_CACHE_FORMAT, type FileCache } from './file-cache.js';
+import { type CachedRule, FILE_CACHE_FORMAT, type FileCache, type ScreenRecord } from './file-cache.js';
 import type { RawFinding, Rule } from './types.js';
 import { VERSION } from './version.js';
 import { pathMatcher } from './workspace/glob.js';
 import type { TreeChange } from './workspace/scope.js';
+import { screenNamed } from './workspace/screens.js';
 import type { InputProblem, Workspace } from './workspace/workspace.js';
 
 /** The results cache as a run uses it. */
@@ -146,7 +147,12 @@ export class CachePlan {
     // Added, deleted, modified or untracked: a file not cached as it is now (the cache holds no
     // untracked file, so each is new to it).
     const changed = new Set<string>([...this.todo, ...presence]);
-    this.change = { paths: changed, listing: presence.size > 0, presence };
+    this.change = {
+      paths: changed,
+      listing: presence.size > 0,
+      presence,
+      screened: (file, name) => this.screenedEither(file, name),
+    };
     let why: string | undefined;
     // The kept rules read the changed files on this thread alone: past half the tree, the slices
     // (on every thread) are faster.
@@ -160,6 +166,22 @@ export class CachePlan {
       cacheable: rules.length,
       ...(why ? { reason: why } : {}),
     };
+  }
+
+  /**
+   * Whether a changed file the cache holds passes the named screen now, or passed it when the cache
+   * was written (its record; a screen without one, or a file none of its globs matched then: yes).
+   */
+  private screenedEither(file: string, name: string): boolean {
+    const screen = screenNamed(name);
+    if (!screen) return true;
+    if (this.workspace.has(file) && this.workspace.passesScreen(file, screen)) return true;
+    const prev = this.previous;
+    const record = prev?.screens?.[name];
+    if (!prev || !record) return true;
+    const at = sortedIndex(prev.paths, file);
+    if (at < 0 || !record.patterns.some((globs) => this.workspace.matcher(globs)(file))) return true;
+    return sortedIndex(record.passed, at) >= 0;
   }
 
   private unfit(run: FileCacheRun): string | undefined {
@@ -230,6 +252,117 @@ export class CachePlan {
     this.split = { parts, problems };
     return this.split;
   }
+}
+
+/** The position of `item` in the ascending list, or -1. */
+function sortedIndex<T extends string | number>(list: readonly T[], item: T): number {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = list[mid]!;
+    if (v === item) return mid;
+    if (v < item) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** Each screen the stored rules list files through, with the glob lists they ask it under. */
+function screensAsked(across: Record<string, StoredRule>): Map<string, Map<string, string[]>> {
+  const asked = new Map<string, Map<string, string[]>>();
+  const add = (inputs: StoredInputs) => {
+    for (const { patterns, screen } of inputs.screened) {
+      const lists = asked.get(screen) ?? new Map<string, string[]>();
+      asked.set(screen, lists);
+      lists.set(JSON.stringify(patterns), patterns);
+    }
+  };
+  for (const rule of Object.values(across)) {
+    add(rule.inputs);
+    for (const subject of rule.subjects ?? []) add(subject.inputs);
+  }
+  return asked;
+}
+
+/**
+ * The screen records of the next cache (see `FileCache.screens`): for each screen its rules ask,
+ * which of the cached files its globs match pass it. A file unchanged since the previous cache
+ * keeps the answer recorded there (its rules may not have run this time); the others are tested.
+ */
+export function recordScreens(
+  cache: FileCache,
+  workspace: Workspace,
+  plan: CachePlan | undefined,
+): Record<string, ScreenRecord> {
+  const records: Record<string, ScreenRecord> = {};
+  for (const [name, lists] of screensAsked(cache.across)) {
+    const screen = screenNamed(name);
+    if (!screen) continue;
+    const patterns = [...lists.values()].sort((a, b) => {
+      const x = JSON.stringify(a);
+      const y = JSON.stringify(b);
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+    const before = plan?.previous?.screens?.[name];
+    const carried =
+      before && JSON.stringify(before.patterns) === JSON.stringify(patterns)
+        ? new Set(before.passed)
+        : undefined;
+    const files = new Set<string>();
+    for (const globs of patterns) for (const f of workspace.glob(globs)) files.add(f);
+    const passed: number[] = [];
+    for (const f of files) {
+      const at = sortedIndex(cache.paths, f);
+      if (at < 0) continue;
+      const j = carried ? plan!.unchangedAt(workspace.scope.position(f) ?? -1) : -1;
+      if (j >= 0 ? carried!.has(j) : workspace.passesScreen(f, screen)) passed.push(at);
+    }
+    records[name] = { patterns, passed: passed.sort((a, b) => a - b) };
+  }
+  return records;
+}
+
+/** The kept rules (indices in `kept`) that read the file at `pos`, ascending. */
+function readersOf(kept: readonly [string, Gathered][], pos: number): number[] {
+  const readers: number[] = [];
+  for (const [i, [, g]] of kept.entries()) if (g.examined[pos >>> 5]! & (1 << (pos & 31))) readers.push(i);
+  return readers;
+}
+
+/**
+ * Every file's set of readers among the kept rules, built rule by rule over the files each read
+ * (the sets form a trie: a file read by rules 2 and 5 goes from the empty set to {2}, then to {2,5}),
+ * instead of asking every rule about every file. `of[pos]` is the file's set in `sets`.
+ */
+function readerTrie(
+  kept: readonly [string, Gathered][],
+  files: number,
+): { of: Int32Array; sets: number[][] } {
+  const of = new Int32Array(files);
+  const sets: number[][] = [[]];
+  const next = new Map<number, number>();
+  for (const [i, [, g]] of kept.entries()) {
+    const bits = g.examined;
+    for (let w = 0; w < bits.length; w++) {
+      let word = bits[w]!;
+      while (word !== 0) {
+        const low = word & -word;
+        word ^= low;
+        const pos = (w << 5) + 31 - Math.clz32(low);
+        const from = of[pos]!;
+        const key = from * kept.length + i;
+        let to = next.get(key);
+        if (to === undefined) {
+          to = sets.length;
+          sets.push([...sets[from]!, i]);
+          next.set(key, to);
+        }
+        of[pos] = to;
+      }
+    }
+  }
+  return { of, sets };
 }
 
 /** What one rule found, read and asked, file by file, for the next cache. */
@@ -347,6 +480,9 @@ export class CacheCollector {
         cache.readers.push(readers);
       }
     }
+    // Without the previous cache's entries every file's set is computed: by one step per file a rule read.
+    const byTrie = prev ? undefined : readerTrie(kept, this.workspace.files.length);
+    const nodeSets = new Map<number, number>();
     for (const [pos, p] of this.workspace.files.entries()) {
       const b = ids.get(p);
       if (b === undefined || modified.has(p)) continue;
@@ -361,15 +497,18 @@ export class CacheCollector {
         cache.read.push(prev!.read[j]!);
         continue;
       }
-      const readers: number[] = [];
-      for (const [i, [, g]] of kept.entries())
-        if (g.examined[pos >>> 5]! & (1 << (pos & 31))) readers.push(i);
-      const key = readers.join(',');
-      let set = readerSets.get(key);
+      const node = byTrie?.of[pos];
+      let set = node === undefined ? undefined : nodeSets.get(node);
       if (set === undefined) {
-        set = cache.readers.length;
-        cache.readers.push(readers);
-        readerSets.set(key, set);
+        const readers = node === undefined ? readersOf(kept, pos) : byTrie!.sets[node]!;
+        const key = readers.join(',');
+        set = readerSets.get(key);
+        if (set === undefined) {
+          set = cache.readers.length;
+          cache.readers.push(readers);
+          readerSets.set(key, set);
+        }
+        if (node !== undefined) nodeSets.set(node, set);
       }
       positions.set(p, cache.paths.length);
       cache.paths.push(p);

@@ -68,6 +68,21 @@ export interface FileCache {
   across: Record<string, StoredRule>;
   /** Of the files that hold findings, those with an inline-ignore comment (the others are not read for one). */
   inlineIgnores: string[];
+  /**
+   * For each screen the rules of {@link across} list files through (see screens.ts): the globs its
+   * files were tested under, and the positions of those that passed. An edit of a file that passed
+   * neither then nor now changes nothing those rules read (a workflow is no Kubernetes manifest);
+   * without the screen's entry every edit of a matching file counts.
+   */
+  screens?: Record<string, ScreenRecord>;
+}
+
+/** The files that passed one screen, among those its globs matched, when the cache was written. */
+export interface ScreenRecord {
+  /** The glob lists the screen was asked under; every cached file one of them matches was tested. */
+  patterns: string[][];
+  /** Positions (in `paths`), ascending, of the files that passed. */
+  passed: number[];
 }
 
 export function serializeFileCache(cache: FileCache): string {
@@ -80,8 +95,21 @@ export function serializeFileCache(cache: FileCache): string {
  * 200,000 files, at the end of the run, when the heap is fullest.
  */
 export function* fileCacheText(cache: FileCache, step = 10_000): Generator<string> {
-  const { format, version, key, rules, paths, blobs, readers, read, found, problems, across, inlineIgnores } =
-    cache;
+  const {
+    format,
+    version,
+    key,
+    rules,
+    paths,
+    blobs,
+    readers,
+    read,
+    found,
+    problems,
+    across,
+    inlineIgnores,
+    screens,
+  } = cache;
   yield `{"format":${JSON.stringify(format)},"version":${JSON.stringify(version)},"key":${JSON.stringify(key)},"rules":${JSON.stringify(rules)}`;
   const list = function* (name: string, items: readonly unknown[]): Generator<string> {
     yield `,"${name}":[`;
@@ -107,6 +135,7 @@ export function* fileCacheText(cache: FileCache, step = 10_000): Generator<strin
   yield* object('problems', problems);
   yield* object('across', across);
   yield* list('inlineIgnores', inlineIgnores);
+  if (screens) yield* object('screens', screens as Record<string, unknown>);
   yield '}';
 }
 
@@ -167,6 +196,22 @@ function shapeProblem(data: Record<string, unknown>): string | undefined {
     if (wrong) return `across.${id}: ${wrong}`;
   }
   if (!isStrings(data.inlineIgnores)) return 'inlineIgnores is not a list of paths';
+  if (data.screens !== undefined) {
+    if (!isObject(data.screens)) return 'screens is not an object';
+    for (const [name, record] of Object.entries(data.screens)) {
+      if (
+        !isObject(record) ||
+        !Array.isArray(record.patterns) ||
+        !record.patterns.every(isStrings) ||
+        !Array.isArray(record.passed) ||
+        !record.passed.every(
+          (n, i, all) => isIndex(n, paths.length) && (i === 0 || (all[i - 1] as number) < n),
+        )
+      ) {
+        return `screens.${name} is not a screen's globs and the ascending positions of the files that passed`;
+      }
+    }
+  }
   if (!isObject(problems)) return 'problems is not an object';
   for (const [at, x] of Object.entries(problems)) {
     const path = /^\d+$/.test(at) ? paths[Number(at)] : undefined;

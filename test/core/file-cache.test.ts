@@ -3,7 +3,7 @@
  * results for the files whose blob is unchanged judges exactly as the check that reads every file,
  * reads only the files it must, and never takes what no longer holds.
  */
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -357,6 +357,60 @@ describe('a full check with the results cache', () => {
     expect(judged(cached.report)).toEqual(judgement(await full(repo.dir)));
   });
 
+  it('keeps the Kubernetes rules when a file that is no manifest then or now changes, and judges again when one becomes or stops being one', async () => {
+    const repo = scratchRepo();
+    const pod = (name: string) =>
+      `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  containers:\n    - name: c\n      image: nginx:latest\n      securityContext:\n        privileged: true\n`;
+    const workflow = (note: string) =>
+      `# ${note}\non: push\npermissions:\n  contents: read\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n`;
+    repo.commit(
+      {
+        'k8s/web.yaml': pod('web'),
+        'config/app.yaml': 'replicas: 2\nname: web\n',
+        '.github/workflows/ci.yml': workflow('first'),
+      },
+      'first',
+    );
+    const privileged = (r: Report) =>
+      r.findings
+        .filter((f) => f.ruleId === 'k8s-privileged-container')
+        .map((f) => f.location?.path)
+        .sort();
+    const first = await cachedCheck(repo.dir, undefined);
+    expect(privileged(first.report)).toEqual(['k8s/web.yaml']);
+    expect(first.next.screens?.['k8s-manifest']?.passed.map((at) => first.next.paths[at])).toEqual([
+      'k8s/web.yaml',
+    ]);
+    const k8sRules = Object.keys(first.next.across).filter((id) => id.startsWith('k8s-'));
+    expect(k8sRules).toContain('k8s-privileged-container');
+    /** How many rules that read across files the run took from the cache. */
+    const untouched = (r: Report) => r.summary.cached?.across ?? 0;
+    // A workflow, which every Kubernetes rule tests for a manifest, changes: no rule of theirs reads it.
+    repo.commit({ '.github/workflows/ci.yml': workflow('second') }, 'second');
+    const kept = await cachedCheck(repo.dir, first.next);
+    for (const id of k8sRules) expect(kept.next.across[id], id).toEqual(first.next.across[id]);
+    const keptCount = untouched(kept.report);
+    expect(keptCount).toBeGreaterThanOrEqual(k8sRules.length);
+    expect(judged(kept.report)).toEqual(judgement(await full(repo.dir)));
+    // Without the record of which files passed, the same change counts for every rule that tests them.
+    const { screens: _screens, ...unrecorded } = first.next;
+    const blind = await cachedCheck(repo.dir, unrecorded);
+    expect(untouched(blind.report)).toBeLessThanOrEqual(keptCount - k8sRules.length);
+    // The configuration file becomes a manifest: judged, though it passed no screen when cached.
+    repo.commit({ 'config/app.yaml': pod('app') }, 'third');
+    const became = await cachedCheck(repo.dir, kept.next);
+    expect(privileged(became.report)).toEqual(['config/app.yaml', 'k8s/web.yaml']);
+    expect(judged(became.report)).toEqual(judgement(await full(repo.dir)));
+    // The manifest stops being one: its finding goes, though it passes no screen now.
+    repo.commit({ 'k8s/web.yaml': 'note: moved to the chart\n' }, 'fourth');
+    const stopped = await cachedCheck(repo.dir, became.next);
+    expect(privileged(stopped.report)).toEqual(['config/app.yaml']);
+    expect(judged(stopped.report)).toEqual(judgement(await full(repo.dir)));
+    expect(stopped.next.screens?.['k8s-manifest']?.passed.map((at) => stopped.next.paths[at])).toEqual([
+      'config/app.yaml',
+    ]);
+  });
+
   it('takes nothing from a cache written with other rules or settings, or by another version', async () => {
     const repo = scratchRepo();
     repo.commit({ 'src/leak.py': `TOKEN = "${token(5)}"\n` }, 'first');
@@ -440,6 +494,54 @@ describe('CachePlan', () => {
     expect([...plan.kept]).toEqual(['still']);
     expect(plan.todo).toEqual([]);
     expect(plan.use).toEqual({ unchanged: 2, files: 2, kept: 1, cacheable: 2 });
+  });
+
+  it('counts an edited file as tested by a screen when it passes now, or passed when the cache was written', () => {
+    const dir = scratchRepo().dir;
+    const files = ['deploy/app.yaml', 'deploy/gone.yaml', 'deploy/plain.yaml', 'notes.md'];
+    writeFileSync(path.join(dir, 'notes.md'), 'x\n');
+    const manifest = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n';
+    mkdirSync(path.join(dir, 'deploy'));
+    writeFileSync(path.join(dir, 'deploy/app.yaml'), manifest);
+    writeFileSync(path.join(dir, 'deploy/gone.yaml'), 'note: no longer a manifest\n');
+    writeFileSync(path.join(dir, 'deploy/plain.yaml'), 'replicas: 2\n');
+    const workspace = new Workspace(dir, { files });
+    const old = '100644 0123456789012345678901234567890123456789';
+    const now = '100644 9876543210987654321098765432109876543210';
+    const previous: FileCache = {
+      format: FILE_CACHE_FORMAT,
+      version: VERSION,
+      key: 'k'.repeat(64),
+      rules: [],
+      paths: files,
+      blobs: files.map(() => old),
+      readers: [[]],
+      read: files.map(() => 0),
+      found: {},
+      problems: {},
+      across: {},
+      inlineIgnores: [],
+      // When written, gone.yaml was a manifest, app.yaml was not.
+      screens: { 'k8s-manifest': { patterns: [['deploy/*.yaml']], passed: [1] } },
+    };
+    const plan = (cache: FileCache) =>
+      new CachePlan(
+        {
+          previous: cache,
+          collect: false,
+          key: cache.key,
+          blobs: { ids: new Map(files.map((f) => [f, now])), modified: new Set() },
+        },
+        workspace,
+        [],
+      );
+    const screened = plan(previous).change!.screened!;
+    expect(files.map((f) => screened(f, 'k8s-manifest'))).toEqual([true, true, false, true]);
+    // A screen the cache has no record of, or one no controlgate defines: every edit counts.
+    expect(screened('deploy/plain.yaml', 'compose-commands')).toBe(true);
+    expect(screened('deploy/plain.yaml', 'no-such-screen')).toBe(true);
+    const { screens: _none, ...unrecorded } = previous;
+    expect(plan(unrecorded).change!.screened!('deploy/plain.yaml', 'k8s-manifest')).toBe(true);
   });
 });
 

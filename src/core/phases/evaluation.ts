@@ -6,7 +6,7 @@
 
 import type { StoredRule } from '../base-results.js';
 import { BaseWorkspace } from '../base-tree.js';
-import { CachePlan, type CacheUse, cacheable, type FileCacheRun } from '../cache-run.js';
+import { CachePlan, type CacheUse, cacheable, type FileCacheRun, recordScreens } from '../cache-run.js';
 import { DEFAULT_TEST_PATHS } from '../confidence.js';
 import type { Config } from '../config.js';
 import { contextShift } from '../context-shift.js';
@@ -154,7 +154,7 @@ export async function evaluateHead(
   const quiet = cache?.quiet();
   if (cache) {
     logCacheUse(cache.use, options.fileCache?.source, log, run.reused.size);
-    keepFileCache(options, run, quiet!, scope);
+    keepFileCache(options, run, quiet!, scope, cache);
   }
   if (options.collectBaseResults) {
     const results = await collectResults(options, policy, scope, run, log);
@@ -267,11 +267,18 @@ function useFileCache(
 }
 
 /** Hands this run's cache to the caller: the per-file part, the rules that read across files, the files with ignore comments. */
-function keepFileCache(options: CheckOptions, run: RuleRun, quiet: ReadonlySet<string>, scope: Scope): void {
+function keepFileCache(
+  options: CheckOptions,
+  run: RuleRun,
+  quiet: ReadonlySet<string>,
+  scope: Scope,
+  plan: CachePlan,
+): void {
   const cache = run.cacheResult;
   const collect = options.fileCache?.collect;
   if (!cache || !collect) return;
   cache.across = storedRules(run);
+  cache.screens = recordScreens(cache, scope.workspace, plan);
   const stored = new Set(cache.paths);
   const withFindings = new Set(run.findings.flatMap((f) => (f.location ? [f.location.path] : [])));
   cache.inlineIgnores = [...withFindings]

@@ -92,6 +92,11 @@ export class RecordingWorkspace extends Workspace {
     return this.whole.passes(file, screen);
   }
 
+  override passesScreen(file: string, screen: Screen): boolean {
+    this.ask(file);
+    return this.whole.passesScreen(file, screen);
+  }
+
   /** Only `glob` asks it, and `glob` is the whole tree's; answered there too, should anything else ask. */
   protected override matchFiles(patterns: readonly string[]): string[] {
     return this.whole.glob(patterns);

@@ -374,9 +374,12 @@ export class Workspace {
    * screens.ts). Each file is tested once per run.
    */
   screenedGlob(patterns: readonly string[], screen: Screen): string[] {
-    return this.glob(patterns).filter((f) =>
-      this.memo(`screen:${screen.name}`, f, (file) => this.passes(file, screen)),
-    );
+    return this.glob(patterns).filter((f) => this.passesScreen(f, screen));
+  }
+
+  /** {@link passes}, tested once per file and screen in a run (the answer {@link screenedGlob} used). */
+  passesScreen(file: string, screen: Screen): boolean {
+    return this.memo(`screen:${screen.name}`, file, (f) => this.passes(f, screen));
   }
 
   /** The files whose path passes the selector, in index order (see screens.ts). */
