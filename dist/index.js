@@ -43523,6 +43523,8 @@ function stepName(step) {
 
 
 
+
+
 /**
  * `actions/checkout` keeps the job's token on disk unless `persist-credentials: false` (before v6 in
  * `.git/config` of the checkout, from v6 in a file under `$RUNNER_TEMP` that `.git/config` includes),
@@ -43567,10 +43569,19 @@ function stepName(step) {
 const workflowCheckoutCredentials = (0,types/* defineEvaluator */.D)({
     kind: 'workflow.checkout-credentials',
     scope: 'file',
-    // A local composite action that a later step runs may push with the persisted credentials; the
-    // workflows a workflow_run trigger names tell whether outsiders can cause a run.
-    readsOtherFiles: [...parsers_workflow/* ACTION_GLOBS */.Hy, ...parsers_workflow/* WORKFLOW_GLOBS */.iK],
-    affectedBy: workflow_callers/* linkedWorkflows */.Gf,
+    // A local composite action or a repository script that a later step runs may push with the
+    // persisted credentials; the workflows a workflow_run trigger names tell whether outsiders can
+    // cause a run.
+    readsOtherFiles: [...parsers_workflow/* ACTION_GLOBS */.Hy, ...parsers_workflow/* WORKFLOW_GLOBS */.iK, ...pr_evidence_follow/* FOLLOWED_FILES */.Hz],
+    // A script a step may run changes any workflow's judgement; a workflow or action, its linked ones.
+    affectedBy(changed, head, base) {
+        const followed = (0,workspace_glob/* pathMatcher */.kZ)(pr_evidence_follow/* FOLLOWED_FILES */.Hz);
+        const scripts = changed.filter((f) => followed(f));
+        if ((0,pr_evidence_follow/* followedChange */.lC)(scripts, head, base))
+            return (0,workflow_callers/* everyWorkflow */.$9)(changed, head, base);
+        const rest = changed.filter((f) => !followed(f));
+        return rest.length > 0 ? (0,workflow_callers/* linkedWorkflows */.Gf)(rest, head, base) : [];
+    },
     fix: 'adds persist-credentials: false to the checkout, unless a later step of the job pushes or fetches with git',
     summary: 'actions/checkout keeping the token on disk (no persist-credentials: false), graded by uploads, write scopes and privileged triggers.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
@@ -48679,6 +48690,7 @@ const workflowDependabotCooldown = (0,types/* defineEvaluator */.D)({
 
 
 
+
 /**
  * Jobs that deploy to production should name a GitHub `environment:`: it is what lets required
  * reviewers, wait timers, branch restrictions and environment-scoped secrets gate the change, and
@@ -48696,7 +48708,8 @@ const workflowDeployEnvironment = (0,types/* defineEvaluator */.D)({
     scope: 'file',
     // The scripts, make targets and package.json scripts a step that builds a Pages site calls, for
     // whether they build documentation.
-    readsOtherFiles: ['**/*.sh', '**/*.bash', ...pr_evidence_follow/* MAKEFILE_GLOBS */.Jq, '**/package.json'],
+    readsOtherFiles: pr_evidence_follow/* FOLLOWED_FILES */.Hz,
+    affectedBy: (changed, head, base) => (0,pr_evidence_follow/* followedChange */.lC)(changed, head, base) ? (0,workflow_callers/* everyWorkflow */.$9)(changed, head, base) : [],
     summary: 'Jobs that deploy to production (or publish a release) without a GitHub environment.',
     schema: {
         type: 'object',
@@ -65780,9 +65793,11 @@ function contextEvents(context) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   CT: () => (/* binding */ makeRecipes),
+/* harmony export */   Hz: () => (/* binding */ FOLLOWED_FILES),
 /* harmony export */   Jq: () => (/* binding */ MAKEFILE_GLOBS),
 /* harmony export */   Pd: () => (/* binding */ customGolangciCommand),
 /* harmony export */   T3: () => (/* binding */ dockerfileRuns),
+/* harmony export */   lC: () => (/* binding */ followedChange),
 /* harmony export */   lU: () => (/* binding */ golangciEnables),
 /* harmony export */   rW: () => (/* binding */ dockerBuild),
 /* harmony export */   rx: () => (/* binding */ followCalls)
@@ -65902,6 +65917,29 @@ function followCalls(workspace, script, images = false) {
 }
 /** The Makefiles {@link makeRecipes} reads (a Makefile and the `*.mk` files Makefiles usually include). */
 const MAKEFILE_GLOBS = ['**/Makefile', '**/makefile', '**/GNUmakefile', '**/*.mk'];
+/**
+ * The files {@link followCalls} and {@link makeRecipes} read besides the script they start from, for
+ * a per-file rule's `readsOtherFiles`: scripts by their extension, Makefiles, package.json scripts.
+ * Not every one: a program called by path without a script extension (`scripts/publish`, read when
+ * it starts with `#!`) and a Makefile named by `make -f` may have any name.
+ */
+const FOLLOWED_FILES = [
+    '**/*.sh',
+    '**/*.bash',
+    ...MAKEFILE_GLOBS,
+    '**/package.json',
+];
+/**
+ * Whether a change of these files (of {@link FOLLOWED_FILES}, on either tree) may change what a step
+ * is followed to: a script or Makefile edited, added or deleted does; a package.json both trees hold
+ * with the same scripts does not, since only its `scripts` are read (a dependency bump).
+ */
+function followedChange(files, head, base) {
+    return files.some((f) => !/(?:^|\/)package\.json$/.test(f) ||
+        !head.has(f) ||
+        !base.has(f) ||
+        JSON.stringify((0,_parsers_package_json_js__WEBPACK_IMPORTED_MODULE_2__/* .packageScripts */ .D)(head, f)) !== JSON.stringify((0,_parsers_package_json_js__WEBPACK_IMPORTED_MODULE_2__/* .packageScripts */ .D)(base, f)));
+}
 /** At most this many make rules are read from one script (targets, their prerequisites, sub-makes). */
 const MAX_MAKE_RULES = 32;
 /**

@@ -411,6 +411,30 @@ describe('a full check with the results cache', () => {
     ]);
   });
 
+  it('evaluates workflow-checkout-persisted-credentials again when only a script a step runs changes', async () => {
+    const repo = scratchRepo();
+    const workflow =
+      'on: push\npermissions:\n  contents: write\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: ./scripts/ci.sh\n';
+    repo.commit(
+      {
+        '.github/workflows/ci.yml': workflow,
+        'scripts/ci.sh': '#!/bin/sh\nset -e\ngit push origin HEAD:gh-pages\n',
+      },
+      'first',
+    );
+    const persisted = (r: Report) =>
+      r.findings
+        .filter((f) => f.ruleId === 'workflow-checkout-persisted-credentials')
+        .map((f) => `${f.location?.path}:${f.location?.startLine} ${f.severity}`);
+    const first = await cachedCheck(repo.dir, undefined);
+    // The script pushes: the job keeps the token for it.
+    expect(persisted(first.report)).toEqual([]);
+    repo.commit({ 'scripts/ci.sh': '#!/bin/sh\nset -e\necho done\n' }, 'second');
+    const cached = await cachedCheck(repo.dir, first.next);
+    expect(persisted(cached.report)).toEqual(['.github/workflows/ci.yml:8 medium']);
+    expect(judged(cached.report)).toEqual(judgement(await full(repo.dir)));
+  });
+
   it('takes nothing from a cache written with other rules or settings, or by another version', async () => {
     const repo = scratchRepo();
     repo.commit({ 'src/leak.py': `TOKEN = "${token(5)}"\n` }, 'first');

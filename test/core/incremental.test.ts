@@ -4,14 +4,19 @@
  * judge exactly as the check that evaluates every rule on both trees (new or existing per
  * fingerprint, verdicts, gate, policy changes: the whole report but its timing).
  */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type BaseResults, parseBaseResults, serializeBaseResults } from '../../src/core/base-results.js';
 import { BaseWorkspace, resolveBaseline } from '../../src/core/base-tree.js';
 import { type CheckOptions, runCheck } from '../../src/core/engine.js';
 import { allEvaluators } from '../../src/core/evaluators/registry.js';
 import { everyWorkflow, linkedWorkflows } from '../../src/core/evaluators/workflow/callers.js';
+import { followedChange } from '../../src/core/evaluators/workflow/pr-evidence-follow.js';
 import { RuleRun } from '../../src/core/rule-run.js';
 import { silentLogger } from '../../src/core/types.js';
+import { Workspace } from '../../src/core/workspace/workspace.js';
 import { scratchRepo } from '../helpers/git-repo.js';
 import {
   baseTree,
@@ -312,6 +317,34 @@ describe('incremental base evaluation (differential)', () => {
       found: [`${W}/ci.yml:9 medium/high new=true`],
     },
     {
+      name: 'only the script a workflow runs after its checkout, which no longer pushes',
+      rule: 'workflow-checkout-persisted-credentials',
+      base: {
+        [`${W}/ci.yml`]: workflow(
+          'ci',
+          'push\npermissions:\n  contents: write',
+          '  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: ./scripts/ci.sh\n',
+        ),
+        'scripts/ci.sh': '#!/bin/sh\nset -e\ngit push origin HEAD:gh-pages\n',
+      },
+      head: { 'scripts/ci.sh': '#!/bin/sh\nset -e\necho done\n' },
+      found: [`${W}/ci.yml:9 medium/high new=true`],
+    },
+    {
+      name: 'only the package.json script a workflow runs after its checkout, which no longer pushes',
+      rule: 'workflow-checkout-persisted-credentials',
+      base: {
+        [`${W}/ci.yml`]: workflow(
+          'ci',
+          'push\npermissions:\n  contents: write',
+          '  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm run ci-task\n',
+        ),
+        'package.json': '{"name":"a","scripts":{"ci-task":"git push origin HEAD:gh-pages"}}\n',
+      },
+      head: { 'package.json': '{"name":"a","scripts":{"ci-task":"echo done"}}\n' },
+      found: [`${W}/ci.yml:9 medium/high new=true`],
+    },
+    {
       name: 'only the triggers of the one workflow that runs on the default branch, where a release restores a cache',
       rule: 'workflow-cache-poisoning',
       base: {
@@ -489,5 +522,52 @@ describe('incremental base evaluation (differential)', () => {
       'api/go.mod new',
     ]);
     expect(spy.rules).toEqual([1]);
+  });
+});
+
+describe('followedChange', () => {
+  /** A tree of `files` on disk, as a workspace. */
+  const tree = (files: Record<string, string>) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cg-followed-'));
+    for (const [f, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+      writeFileSync(path.join(dir, f), text);
+    }
+    return new Workspace(dir, { files: Object.keys(files).sort() });
+  };
+  const pkg = (scripts: string, deps: string) =>
+    `{"name":"a","scripts":{${scripts}},"dependencies":{${deps}}}\n`;
+  const base = tree({
+    'package.json': pkg('"release":"git push"', '"x":"1.0.0"'),
+    'scripts/ci.sh': 'make\n',
+  });
+
+  it.each([
+    [
+      'a dependency bump leaves what a step is followed to as it was',
+      { 'package.json': pkg('"release":"git push"', '"x":"1.1.0"') },
+      ['package.json'],
+      false,
+    ],
+    [
+      'a script of package.json edited',
+      { 'package.json': pkg('"release":"echo"', '"x":"1.0.0"') },
+      ['package.json'],
+      true,
+    ],
+    [
+      'a package.json added',
+      { 'package.json': pkg('"release":"git push"', '"x":"1.0.0"'), 'web/package.json': '{}\n' },
+      ['web/package.json'],
+      true,
+    ],
+    [
+      'a shell script edited',
+      { 'package.json': pkg('"release":"git push"', '"x":"1.0.0"'), 'scripts/ci.sh': 'make all\n' },
+      ['scripts/ci.sh'],
+      true,
+    ],
+  ] as const)('%s', (_name, files, changed, expected) => {
+    expect(followedChange(changed, tree(files), base)).toBe(expected);
   });
 });

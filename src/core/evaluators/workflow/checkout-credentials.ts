@@ -12,10 +12,11 @@ import type {
 } from '../../parsers/workflow.js';
 import { ACTION_GLOBS, WORKFLOW_GLOBS, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
 import type { RawFinding, Severity } from '../../types.js';
+import { pathMatcher } from '../../workspace/glob.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { outsiderEvents, workflowsByName } from './activity.js';
-import { linkedWorkflows } from './callers.js';
+import { everyWorkflow, linkedWorkflows } from './callers.js';
 import { commandsOf, programName, type Word } from './commands.js';
 import { classifyContext } from './contexts.js';
 import { jobEvents } from './event-guards.js';
@@ -28,6 +29,7 @@ import {
   pushes,
 } from './fix-checkout.js';
 import { fixedPrograms } from './fixed-commands.js';
+import { FOLLOWED_FILES, followedChange } from './pr-evidence-follow.js';
 import { givenJobToken, jobNeeds } from './scopes.js';
 import {
   actionOf,
@@ -90,10 +92,18 @@ import {
 export const workflowCheckoutCredentials = defineEvaluator<Record<string, never>>({
   kind: 'workflow.checkout-credentials',
   scope: 'file',
-  // A local composite action that a later step runs may push with the persisted credentials; the
-  // workflows a workflow_run trigger names tell whether outsiders can cause a run.
-  readsOtherFiles: [...ACTION_GLOBS, ...WORKFLOW_GLOBS],
-  affectedBy: linkedWorkflows,
+  // A local composite action or a repository script that a later step runs may push with the
+  // persisted credentials; the workflows a workflow_run trigger names tell whether outsiders can
+  // cause a run.
+  readsOtherFiles: [...ACTION_GLOBS, ...WORKFLOW_GLOBS, ...FOLLOWED_FILES],
+  // A script a step may run changes any workflow's judgement; a workflow or action, its linked ones.
+  affectedBy(changed, head, base) {
+    const followed = pathMatcher(FOLLOWED_FILES);
+    const scripts = changed.filter((f) => followed(f));
+    if (followedChange(scripts, head, base)) return everyWorkflow(changed, head, base);
+    const rest = changed.filter((f) => !followed(f));
+    return rest.length > 0 ? linkedWorkflows(rest, head, base) : [];
+  },
   fix: 'adds persist-credentials: false to the checkout, unless a later step of the job pushes or fetches with git',
   summary:
     'actions/checkout keeping the token on disk (no persist-credentials: false), graded by uploads, write scopes and privileged triggers.',

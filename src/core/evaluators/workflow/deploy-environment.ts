@@ -5,7 +5,8 @@ import { neverRuns } from '../../parsers/workflow-conditions.js';
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
-import { followCalls, MAKEFILE_GLOBS, makeRecipes } from './pr-evidence-follow.js';
+import { everyWorkflow } from './callers.js';
+import { FOLLOWED_FILES, followCalls, followedChange, makeRecipes } from './pr-evidence-follow.js';
 import { actionPathOf, globMatcher, stepLabel } from './shared.js';
 import { firstRealCommand, joinContinuations } from './shell.js';
 
@@ -39,7 +40,9 @@ export const workflowDeployEnvironment = defineEvaluator<DeployEnvironmentOption
   scope: 'file',
   // The scripts, make targets and package.json scripts a step that builds a Pages site calls, for
   // whether they build documentation.
-  readsOtherFiles: ['**/*.sh', '**/*.bash', ...MAKEFILE_GLOBS, '**/package.json'],
+  readsOtherFiles: FOLLOWED_FILES,
+  affectedBy: (changed, head, base) =>
+    followedChange(changed, head, base) ? everyWorkflow(changed, head, base) : [],
   summary: 'Jobs that deploy to production (or publish a release) without a GitHub environment.',
   schema: {
     type: 'object',

@@ -125,6 +125,34 @@ export function followCalls(workspace: Workspace, script: string, images = false
 /** The Makefiles {@link makeRecipes} reads (a Makefile and the `*.mk` files Makefiles usually include). */
 export const MAKEFILE_GLOBS: readonly string[] = ['**/Makefile', '**/makefile', '**/GNUmakefile', '**/*.mk'];
 
+/**
+ * The files {@link followCalls} and {@link makeRecipes} read besides the script they start from, for
+ * a per-file rule's `readsOtherFiles`: scripts by their extension, Makefiles, package.json scripts.
+ * Not every one: a program called by path without a script extension (`scripts/publish`, read when
+ * it starts with `#!`) and a Makefile named by `make -f` may have any name.
+ */
+export const FOLLOWED_FILES: readonly string[] = [
+  '**/*.sh',
+  '**/*.bash',
+  ...MAKEFILE_GLOBS,
+  '**/package.json',
+];
+
+/**
+ * Whether a change of these files (of {@link FOLLOWED_FILES}, on either tree) may change what a step
+ * is followed to: a script or Makefile edited, added or deleted does; a package.json both trees hold
+ * with the same scripts does not, since only its `scripts` are read (a dependency bump).
+ */
+export function followedChange(files: readonly string[], head: Workspace, base: Workspace): boolean {
+  return files.some(
+    (f) =>
+      !/(?:^|\/)package\.json$/.test(f) ||
+      !head.has(f) ||
+      !base.has(f) ||
+      JSON.stringify(packageScripts(head, f)) !== JSON.stringify(packageScripts(base, f)),
+  );
+}
+
 /** At most this many make rules are read from one script (targets, their prerequisites, sub-makes). */
 const MAX_MAKE_RULES = 32;
 
