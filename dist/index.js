@@ -11108,6 +11108,26 @@ function readsChanged(rule, changed) {
     return false;
 }
 /**
+ * Whether a rule that reads other files (and does not examine every file on its own account)
+ * examined, when the cache was written, a file the change touches: the other files it read then
+ * were read for the files it judged, so what it examined of them is known again only by evaluating
+ * it again (a Dockerfile that now names a pinned base no longer reads the build scripts).
+ */
+function judgedChanged(rule, changed, prev, ruleIndex) {
+    if (changed.size === 0)
+        return false;
+    const evaluator = (0,registry/* getEvaluator */.s)(rule.check.kind);
+    if (!Array.isArray(evaluator?.readsOtherFiles) || evaluator.examinesEveryFile)
+        return false;
+    const i = ruleIndex.get(rule.id);
+    for (const p of changed) {
+        const at = sortedIndex(prev.paths, p);
+        if (at >= 0 && prev.readers[prev.read[at]].includes(i))
+            return true;
+    }
+    return false;
+}
+/**
  * The mode of a symbolic link in git's index, as a blob's entry begins (see `parseGitIndex`). A link's
  * blob is the path it holds, and the rules read the file it leads to: an edit of that file leaves the
  * link's blob as it was, so a link is read again at every run.
@@ -11199,10 +11219,14 @@ class CachePlan {
         // (on every thread) are faster.
         if (this.todo.length * 2 > files.length)
             why = `${this.todo.length} of ${files.length} files changed`;
-        else
-            for (const r of rules)
-                if (this.ruleIndex.has(r.id) && !readsChanged(r, changed))
+        else {
+            for (const r of rules) {
+                if (this.ruleIndex.has(r.id) &&
+                    !readsChanged(r, changed) &&
+                    !judgedChanged(r, changed, prev, this.ruleIndex))
                     this.kept.add(r.id);
+            }
+        }
         this.use = {
             unchanged: why ? 0 : files.length - this.todo.length,
             files: files.length,
@@ -38817,6 +38841,8 @@ const secretsScan = (0,types/* defineEvaluator */.D)({
     // of its folder), which says whether the key is test material (see certificates.ts); read only for
     // a file that holds a key.
     readsOtherFiles: [source/* CERTIFICATE_FILES */.iy],
+    // It scans every file: a certificate is examined whether or not a key beside it reads it.
+    examinesEveryFile: true,
     // Only a key file of the certificate's own folder reads it.
     affectedBy: (changed, head, base) => {
         const folders = new Set(changed.map((f) => f.slice(0, f.lastIndexOf('/') + 1)));

@@ -62,6 +62,29 @@ function readsChanged(rule: Rule, changed: ReadonlySet<string>): boolean {
 }
 
 /**
+ * Whether a rule that reads other files (and does not examine every file on its own account)
+ * examined, when the cache was written, a file the change touches: the other files it read then
+ * were read for the files it judged, so what it examined of them is known again only by evaluating
+ * it again (a Dockerfile that now names a pinned base no longer reads the build scripts).
+ */
+function judgedChanged(
+  rule: Rule,
+  changed: ReadonlySet<string>,
+  prev: FileCache,
+  ruleIndex: ReadonlyMap<string, number>,
+): boolean {
+  if (changed.size === 0) return false;
+  const evaluator = getEvaluator(rule.check.kind);
+  if (!Array.isArray(evaluator?.readsOtherFiles) || evaluator.examinesEveryFile) return false;
+  const i = ruleIndex.get(rule.id)!;
+  for (const p of changed) {
+    const at = sortedIndex(prev.paths, p);
+    if (at >= 0 && prev.readers[prev.read[at]!]!.includes(i)) return true;
+  }
+  return false;
+}
+
+/**
  * The mode of a symbolic link in git's index, as a blob's entry begins (see `parseGitIndex`). A link's
  * blob is the path it holds, and the rules read the file it leads to: an edit of that file leaves the
  * link's blob as it was, so a link is read again at every run.
@@ -157,8 +180,16 @@ export class CachePlan {
     // The kept rules read the changed files on this thread alone: past half the tree, the slices
     // (on every thread) are faster.
     if (this.todo.length * 2 > files.length) why = `${this.todo.length} of ${files.length} files changed`;
-    else
-      for (const r of rules) if (this.ruleIndex.has(r.id) && !readsChanged(r, changed)) this.kept.add(r.id);
+    else {
+      for (const r of rules) {
+        if (
+          this.ruleIndex.has(r.id) &&
+          !readsChanged(r, changed) &&
+          !judgedChanged(r, changed, prev, this.ruleIndex)
+        )
+          this.kept.add(r.id);
+      }
+    }
     this.use = {
       unchanged: why ? 0 : files.length - this.todo.length,
       files: files.length,

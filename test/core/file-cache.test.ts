@@ -435,6 +435,35 @@ describe('a full check with the results cache', () => {
     expect(judged(cached.report)).toEqual(judgement(await full(repo.dir)));
   });
 
+  it('says what a rule that reads other files examined as the check that reads every file says, once the file it read them for changes', async () => {
+    const repo = scratchRepo();
+    repo.commit(
+      {
+        'services/web/Dockerfile': 'FROM node:latest\nUSER app\n',
+        'scripts/ci.sh': '#!/bin/sh\necho built\n',
+        'packages/p0/package.json': '{"name":"p0"}\n',
+      },
+      'first',
+    );
+    const examined = (r: Report) => r.rules.find((x) => x.id === 'dockerfile-base-image-unpinned')?.scope;
+    const first = await cachedCheck(repo.dir, undefined);
+    // An unpinned base: the build scripts are read, to tell whether the repository builds it itself.
+    expect(examined(first.report)?.examples).toContain('scripts/ci.sh');
+    // Pinned now: nothing else is read for it, and the cache must not say otherwise.
+    repo.commit({ 'services/web/Dockerfile': 'FROM python:3.12\nUSER app\n' }, 'second');
+    const pinned = await cachedCheck(repo.dir, first.next);
+    expect(examined(pinned.report)).toEqual(examined(await full(repo.dir)));
+    expect(examined(pinned.report)?.examples).toEqual(['services/web/Dockerfile']);
+    // Unpinned again, then gone: the rule examined nothing.
+    repo.commit({ 'services/web/Dockerfile': 'FROM node:latest\nUSER app\n' }, 'third');
+    const again = await cachedCheck(repo.dir, pinned.next);
+    expect(examined(again.report)).toEqual(examined(await full(repo.dir)));
+    repo.commit({ 'services/web/Dockerfile': null }, 'fourth');
+    const gone = await cachedCheck(repo.dir, again.next);
+    expect(examined(gone.report)).toEqual(examined(await full(repo.dir)));
+    expect(examined(gone.report)?.files).toBe(0);
+  });
+
   it('takes nothing from a cache written with other rules or settings, or by another version', async () => {
     const repo = scratchRepo();
     repo.commit({ 'src/leak.py': `TOKEN = "${token(5)}"\n` }, 'first');
@@ -734,8 +763,9 @@ describe('controlgate check --cache', () => {
     const third = await cli('check', repo.dir, '--format', 'json', '--cache', file, '--verbose');
     // Rules that read action.yml files beside their own (checkout credentials, a container action's
     // Dockerfile, an action repository's own action by a tag, ad-hoc installs before a composite
-    // action that pushes) are evaluated again.
-    expect(Number(/(\d+) of \d+ per-file rules taken from it/.exec(third.stderr)?.[1])).toBe(kept - 4);
+    // action that pushes) are evaluated again, and so are two that read other files and examined the
+    // action itself (what they read for it may have changed: see judgedChanged).
+    expect(Number(/(\d+) of \d+ per-file rules taken from it/.exec(third.stderr)?.[1])).toBe(kept - 6);
     const plain = JSON.parse((await cli('check', repo.dir, '--format', 'json')).stdout);
     // Keeping the credentials is now what the job relies on (a later step pushes with them).
     expect(checkout(plain)).toEqual([]);

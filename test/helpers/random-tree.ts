@@ -28,6 +28,9 @@ export const KINDS: Record<string, { path: (n: number) => string; variants: ((n:
         `on: pull_request_target\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${expr('github.event.pull_request.head.sha')}\n      - run: echo "${expr('github.event.pull_request.title')}"\n`,
       () =>
         `on: pull_request\npermissions:\n  contents: read\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@${SHA}\n      - run: npm test\n`,
+      // Keeps the token for a repository script, which may push with it (or not, as its text says).
+      (n) =>
+        `on: push\npermissions:\n  contents: write\njobs:\n  r:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: ./scripts/s-${n}.sh\n`,
       () =>
         `on: issues\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "T=${expr('github.event.issue.title')}" >> $GITHUB_ENV\n`,
       (n) =>
@@ -70,6 +73,15 @@ export const KINDS: Record<string, { path: (n: number) => string; variants: ((n:
       // is ignored only if the comment is read (stored results name the files that hold one).
       (n) =>
         `resource "aws_db_instance" "d${n}" {\n  # controlgate: ignore[terraform-db-publicly-accessible] a demo database, public by design\n  publicly_accessible = true\n  storage_encrypted   = true\n}\n`,
+    ],
+  },
+  script: {
+    path: (n) => `scripts/s-${n}.sh`,
+    variants: [
+      () => '#!/bin/sh\nset -e\ngit push origin HEAD:gh-pages\n',
+      () => '#!/bin/sh\nset -e\necho built\n',
+      // Hands over to another script: whether it pushes is that one's.
+      (n) => `#!/bin/sh\nset -e\n./scripts/s-${(n + 1) % 4}.sh\n`,
     ],
   },
   manifest: {

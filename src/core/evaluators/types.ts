@@ -93,6 +93,14 @@ export interface Evaluator<Options = Record<string, unknown>> {
     base: Workspace,
   ): readonly string[] | undefined | Promise<readonly string[] | undefined>;
   /**
+   * With {@link readsOtherFiles}: the rule examines every file on its own account (a content scan),
+   * so the other files it reads for one are examined anyway. Otherwise what it examined of other
+   * files depends on the files it judged (a Dockerfile with an unpinned base reads the build scripts
+   * to tell whether the repository builds that image itself): the results cache evaluates it again
+   * when a file it examined changes, so that its scope does not keep what a changed file read.
+   */
+  examinesEveryFile?: true;
+  /**
    * The rule judges test data itself (real personal data in fixtures): its findings in test, fixture
    * and example paths keep their confidence instead of being lowered like everyone else's there.
    */

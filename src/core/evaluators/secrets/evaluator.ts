@@ -67,6 +67,8 @@ export const secretsScan = defineEvaluator<SecretsScanOptions>({
   // of its folder), which says whether the key is test material (see certificates.ts); read only for
   // a file that holds a key.
   readsOtherFiles: [CERTIFICATE_FILES],
+  // It scans every file: a certificate is examined whether or not a key beside it reads it.
+  examinesEveryFile: true,
   // Only a key file of the certificate's own folder reads it.
   affectedBy: (changed, head, base) => {
     const folders = new Set(changed.map((f) => f.slice(0, f.lastIndexOf('/') + 1)));
