@@ -25613,8 +25613,6 @@ const dataPersonalData = (0,types/* defineEvaluator */.D)({
 
 ;// CONCATENATED MODULE: external "node:path/posix"
 const posix_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path/posix");
-// EXTERNAL MODULE: ./lib/core/workspace/files.js
-var files = __nccwpck_require__(2042);
 // EXTERNAL MODULE: ./lib/core/confidence.js + 1 modules
 var confidence = __nccwpck_require__(3965);
 // EXTERNAL MODULE: ./lib/core/location.js
@@ -27332,7 +27330,6 @@ function inventory_uniqueComponents(lockfiles) {
 
 
 
-
 /** The reader for each manifest name. */
 function git_branch_readerFor(name) {
     if (name === 'package.json')
@@ -27357,12 +27354,6 @@ const LOCKFILES_OF = {
     'gems.rb': ['gems.locked'],
     'composer.json': ['composer.lock'],
 };
-/** The manifests each lockfile name locks ({@link LOCKFILES_OF} turned around). */
-const MANIFESTS_LOCKED_BY = new Map();
-for (const [manifest, locks] of Object.entries(LOCKFILES_OF)) {
-    for (const lock of locks)
-        MANIFESTS_LOCKED_BY.set(lock, [...(MANIFESTS_LOCKED_BY.get(lock) ?? []), manifest]);
-}
 /**
  * `deps.git-branch`: dependencies fetched from a git repository that follow a branch (named, or the
  * default branch when no ref is given) instead of a commit or a version tag: npm (git URLs and GitHub
@@ -27374,7 +27365,9 @@ for (const [manifest, locks] of Object.entries(LOCKFILES_OF)) {
  * install it takes. A Composer `metapackage` (composer.lock `type`) installs no files, only
  * requirements and conflicts (roave/security-advisories' `dev-latest`), so following its branch
  * brings no code: no finding. The rule reads that other file (`readsOtherFiles`); on a pull request
- * a changed lockfile brings its manifest back into the evaluation.
+ * a changed lockfile brings its manifest back into the evaluation (`affectedBy`). A lockfile is no
+ * subject of its own: judging its manifest when only the lockfile is in view judged it twice over a
+ * large tree whose slices parted the two.
  */
 const depsGitBranch = (0,types/* defineEvaluator */.D)({
     kind: 'deps.git-branch',
@@ -27538,23 +27531,14 @@ const LOCKED_INSTALL = {
  * decides.
  */
 function git_branch_manifests(workspace) {
-    const out = new Set();
+    const out = [];
     // Every file of the tree passes here: nothing is allocated for one that is neither kind.
     for (const file of workspace.files) {
         const slash = file.lastIndexOf('/');
-        const name = slash === -1 ? file : file.slice(slash + 1);
-        if (git_branch_readerFor(name))
-            out.add(file);
-        const locked = MANIFESTS_LOCKED_BY.get(name);
-        if (!locked)
-            continue;
-        const dir = file.slice(0, slash + 1);
-        for (const manifest of locked) {
-            if (workspace.has(dir + manifest))
-                out.add(dir + manifest);
-        }
+        if (git_branch_readerFor(slash === -1 ? file : file.slice(slash + 1)))
+            out.push(file);
     }
-    return [...out].sort(files/* compareStrings */.Kt);
+    return out;
 }
 /**
  * The lockfiles that lock a manifest's dependencies: beside it, then at the root of each workspace it

@@ -696,6 +696,33 @@ describe('the rules the cache may hold', () => {
       }
     },
   );
+
+  // The same over every rule's fixture trees, where the files of other families sit beside each rule's
+  // own (scripts a workflow runs, lockfiles beside manifests, builds naming Dockerfiles).
+  it('every cached rule, on every file of every fixture tree, reads only that file or what it declares', async () => {
+    const cached = rules.filter((r) => cacheable(r));
+    const undeclared: string[] = [];
+    for (const fx of listRuleFixtures().filter((f) => !f.base && !f.rulesDir)) {
+      for (const side of ['fail', 'pass'] as const) {
+        const workspace = new Workspace(fixtureRoot(fx, side));
+        for (const rule of cached) {
+          const declared = getEvaluator(rule.check.kind)?.readsOtherFiles;
+          const allowed = Array.isArray(declared) ? pathMatcher(declared) : () => false;
+          for (const file of workspace.files) {
+            const outcome = await runEvaluator(rule, new FocusedWorkspace(workspace, [file]), {
+              of: () => [],
+            });
+            for (const i of outcome.examined.files) {
+              const read = workspace.files[i]!;
+              if (read !== file && !allowed(read))
+                undeclared.push(`${rule.id} on ${fx.ruleId}/${side}/${file}: ${read}`);
+            }
+          }
+        }
+      }
+    }
+    expect(undeclared).toEqual([]);
+  });
 });
 
 describe('controlgate check --cache', () => {

@@ -345,6 +345,20 @@ describe('incremental base evaluation (differential)', () => {
       found: [`${W}/ci.yml:9 medium/high new=true`],
     },
     {
+      name: 'only the lockfile, which no longer locks the branch dependency of its manifest to a commit',
+      rule: 'dependency-git-branch',
+      base: {
+        'Cargo.toml':
+          '[package]\nname = "app"\n\n[dependencies]\nlib = { git = "https://github.com/o/lib", branch = "main" }\n',
+        'Cargo.lock': `version = 3\n\n[[package]]\nname = "lib"\nversion = "0.1.0"\nsource = "git+https://github.com/o/lib?branch=main#${'c'.repeat(40)}"\n`,
+      },
+      head: {
+        'Cargo.lock':
+          'version = 3\n\n[[package]]\nname = "lib"\nversion = "0.1.0"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\n',
+      },
+      found: ['Cargo.toml:5 medium/high new=true'],
+    },
+    {
       name: 'only the triggers of the one workflow that runs on the default branch, where a release restores a cache',
       rule: 'workflow-cache-poisoning',
       base: {

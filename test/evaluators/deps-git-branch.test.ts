@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCheck } from '../../src/core/engine.js';
 import { depsGitBranch } from '../../src/core/evaluators/deps/git-branch.js';
 import {
   gemfileGitDependencies,
@@ -7,7 +8,9 @@ import {
   stripUserInfo,
   tomlGitDependencies,
 } from '../../src/core/evaluators/deps/git-refs.js';
+import { CHUNK_FILES } from '../../src/core/slices.js';
 import { FocusedWorkspace } from '../../src/core/workspace/focus.js';
+import { scratchRepo } from '../helpers/git-repo.js';
 import { at, cleanup, run, workspaceOf } from './kit.js';
 
 afterAll(cleanup);
@@ -501,14 +504,36 @@ describe('deps.git-branch', () => {
     ]);
   });
 
-  it("evaluates the manifest again when a pull request changes only its lockfile (the changed files' view)", async () => {
+  it('reports a branch dependency once when the slices of a large tree part the manifest from its lockfile', async () => {
+    const files: Record<string, string> = {
+      Gemfile:
+        "source 'https://rubygems.org'\ngem 'rails', git: 'https://github.com/rails/rails.git', branch: 'main'\n",
+      'Gemfile.lock': `GIT\n  remote: https://github.com/rails/rails.git\n  revision: ${LOCKED}\n  branch: main\n  specs:\n    rails (7.2.0)\n\nDEPENDENCIES\n  rails!\n`,
+    };
+    // The last file of the first slice is the Gemfile, the first of the second its lockfile.
+    for (let i = 0; i < CHUNK_FILES - 1; i++) files[`A${String(i).padStart(5, '0')}.txt`] = 'x\n';
+    const repo = scratchRepo();
+    repo.commit(files, 'first');
+    const report = await runCheck({ root: repo.dir, onlyRules: ['dependency-git-branch'], failOnGap: false });
+    expect(
+      report.findings.map(
+        (f) => `${f.location?.path}:${f.location?.startLine} ${f.fingerprint.includes(':')}`,
+      ),
+    ).toEqual(['Gemfile:2 false']);
+  });
+
+  it('judges a manifest only where it is in view, not for its lockfile (a pull request brings the manifest through affectedBy)', async () => {
     const whole = workspaceOf({
       [cargo.manifest]: cargo.text,
       [cargo.lockfile]: cargo.pins,
       'src/main.rs': '',
     });
-    const findings = await run(depsGitBranch, {}, new FocusedWorkspace(whole, [cargo.lockfile]));
-    expect(findings.map((f) => [at(f), f.severity])).toEqual([['Cargo.toml:5:-', 'low']]);
-    expect(await run(depsGitBranch, {}, new FocusedWorkspace(whole, ['src/main.rs']))).toEqual([]);
+    // A slice of a large tree that holds the lockfile and not the manifest: the manifest's own slice
+    // judges it (judged here too, its finding was reported twice).
+    expect(await run(depsGitBranch, {}, new FocusedWorkspace(whole, [cargo.lockfile]))).toEqual([]);
+    expect(await depsGitBranch.affectedBy!([cargo.lockfile], whole, whole)).toEqual([
+      cargo.manifest,
+      cargo.manifest,
+    ]);
   });
 });

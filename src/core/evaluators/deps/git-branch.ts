@@ -1,6 +1,5 @@
 import path from 'node:path/posix';
 import type { RawFinding } from '../../types.js';
-import { compareStrings } from '../../workspace/files.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { globList } from '../generic/shared.js';
 import { cargoWorkspaceRoots, npmWorkspaceRoots, uvWorkspaceRoots } from '../repo/deps-lockfile.js';
@@ -46,13 +45,6 @@ const LOCKFILES_OF: Readonly<Record<string, readonly string[]>> = {
   'composer.json': ['composer.lock'],
 };
 
-/** The manifests each lockfile name locks ({@link LOCKFILES_OF} turned around). */
-const MANIFESTS_LOCKED_BY = new Map<string, string[]>();
-for (const [manifest, locks] of Object.entries(LOCKFILES_OF)) {
-  for (const lock of locks)
-    MANIFESTS_LOCKED_BY.set(lock, [...(MANIFESTS_LOCKED_BY.get(lock) ?? []), manifest]);
-}
-
 /**
  * `deps.git-branch`: dependencies fetched from a git repository that follow a branch (named, or the
  * default branch when no ref is given) instead of a commit or a version tag: npm (git URLs and GitHub
@@ -64,7 +56,9 @@ for (const [manifest, locks] of Object.entries(LOCKFILES_OF)) {
  * install it takes. A Composer `metapackage` (composer.lock `type`) installs no files, only
  * requirements and conflicts (roave/security-advisories' `dev-latest`), so following its branch
  * brings no code: no finding. The rule reads that other file (`readsOtherFiles`); on a pull request
- * a changed lockfile brings its manifest back into the evaluation.
+ * a changed lockfile brings its manifest back into the evaluation (`affectedBy`). A lockfile is no
+ * subject of its own: judging its manifest when only the lockfile is in view judged it twice over a
+ * large tree whose slices parted the two.
  */
 export const depsGitBranch = defineEvaluator<GitBranchOptions>({
   kind: 'deps.git-branch',
@@ -226,20 +220,13 @@ const LOCKED_INSTALL: Readonly<Record<string, string>> = {
  * decides.
  */
 function manifests(workspace: Workspace): string[] {
-  const out = new Set<string>();
+  const out: string[] = [];
   // Every file of the tree passes here: nothing is allocated for one that is neither kind.
   for (const file of workspace.files) {
     const slash = file.lastIndexOf('/');
-    const name = slash === -1 ? file : file.slice(slash + 1);
-    if (readerFor(name)) out.add(file);
-    const locked = MANIFESTS_LOCKED_BY.get(name);
-    if (!locked) continue;
-    const dir = file.slice(0, slash + 1);
-    for (const manifest of locked) {
-      if (workspace.has(dir + manifest)) out.add(dir + manifest);
-    }
+    if (readerFor(slash === -1 ? file : file.slice(slash + 1))) out.push(file);
   }
-  return [...out].sort(compareStrings);
+  return out;
 }
 
 /**
