@@ -723,6 +723,31 @@ describe('the rules the cache may hold', () => {
     }
     expect(undeclared).toEqual([]);
   });
+
+  // Slices of a large tree each judge their own files: a per-file rule that reported on a file out
+  // of view would report it again from the slice that holds it.
+  it('every per-file rule, on every file of every fixture tree, reports on that file only', async () => {
+    const perFile = rules.filter((r) => getEvaluator(r.check.kind)?.scope === 'file');
+    const elsewhere: string[] = [];
+    for (const fx of listRuleFixtures().filter((f) => !f.base && !f.rulesDir)) {
+      for (const side of ['fail', 'pass'] as const) {
+        const workspace = new Workspace(fixtureRoot(fx, side));
+        for (const rule of perFile) {
+          for (const file of workspace.files) {
+            const outcome = await runEvaluator(rule, new FocusedWorkspace(workspace, [file]), {
+              of: () => [],
+            });
+            for (const f of 'raw' in outcome ? outcome.raw : []) {
+              const at = f.location?.path;
+              if (at !== undefined && at !== file)
+                elsewhere.push(`${rule.id} on ${fx.ruleId}/${side}/${file}: ${at}`);
+            }
+          }
+        }
+      }
+    }
+    expect(elsewhere).toEqual([]);
+  });
 });
 
 describe('controlgate check --cache', () => {
