@@ -11095,15 +11095,18 @@ function cacheable(rule) {
  * Whether a change touches the other files a rule's findings depend on (`readsOtherFiles` globs):
  * then its cached results may be stale for files that did not change, and it is evaluated again.
  */
-function readsChanged(rule, changed) {
+function readsChanged(rule, changed, workspace) {
     if (changed.size === 0)
         return false;
-    const globs = (0,registry/* getEvaluator */.s)(rule.check.kind)?.readsOtherFiles;
+    const evaluator = (0,registry/* getEvaluator */.s)(rule.check.kind);
+    const globs = evaluator?.readsOtherFiles;
     if (!globs || globs === true)
         return false;
     const match = (0,glob/* pathMatcher */.kZ)(globs);
+    // Files read whatever their name are told by their content now (a file gone counts).
+    const also = evaluator.readsAlso;
     for (const p of changed)
-        if (match(p))
+        if (match(p) || also?.(p, [workspace]) === true)
             return true;
     return false;
 }
@@ -11222,7 +11225,7 @@ class CachePlan {
         else {
             for (const r of rules) {
                 if (this.ruleIndex.has(r.id) &&
-                    !readsChanged(r, changed) &&
+                    !readsChanged(r, changed, workspace) &&
                     !judgedChanged(r, changed, prev, this.ruleIndex))
                     this.kept.add(r.id);
             }
@@ -13283,7 +13286,8 @@ async function shiftOf(kind, changed, head, base, own) {
     if (evaluator?.scope !== 'file' || !globs)
         return undefined;
     const match = globs === true ? () => true : (0,glob/* pathMatcher */.kZ)(globs);
-    const because = changed.filter((p) => match(p));
+    const also = evaluator.readsAlso;
+    const because = changed.filter((p) => match(p) || also?.(p, [head, base]) === true);
     if (because.length === 0)
         return undefined;
     const named = await evaluator.affectedBy?.(because, head, base);
@@ -43583,10 +43587,13 @@ const workflowCheckoutCredentials = (0,types/* defineEvaluator */.D)({
     // persisted credentials; the workflows a workflow_run trigger names tell whether outsiders can
     // cause a run.
     readsOtherFiles: [...parsers_workflow/* ACTION_GLOBS */.Hy, ...parsers_workflow/* WORKFLOW_GLOBS */.iK, ...pr_evidence_follow/* FOLLOWED_FILES */.Hz],
+    readsAlso: pr_evidence_follow/* followedAnyName */.Cp,
     // A script a step may run changes any workflow's judgement; a workflow or action, its linked ones.
     affectedBy(changed, head, base) {
-        const followed = (0,workspace_glob/* pathMatcher */.kZ)(pr_evidence_follow/* FOLLOWED_FILES */.Hz);
-        const scripts = changed.filter((f) => followed(f));
+        const byName = (0,workspace_glob/* pathMatcher */.kZ)(pr_evidence_follow/* FOLLOWED_FILES */.Hz);
+        const trees = [head, base];
+        const followed = (f) => byName(f) || (0,pr_evidence_follow/* followedAnyName */.Cp)(f, trees);
+        const scripts = changed.filter(followed);
         if ((0,pr_evidence_follow/* followedChange */.lC)(scripts, head, base))
             return (0,workflow_callers/* everyWorkflow */.$9)(changed, head, base);
         const rest = changed.filter((f) => !followed(f));
@@ -48719,6 +48726,7 @@ const workflowDeployEnvironment = (0,types/* defineEvaluator */.D)({
     // The scripts, make targets and package.json scripts a step that builds a Pages site calls, for
     // whether they build documentation.
     readsOtherFiles: pr_evidence_follow/* FOLLOWED_FILES */.Hz,
+    readsAlso: pr_evidence_follow/* followedAnyName */.Cp,
     affectedBy: (changed, head, base) => (0,pr_evidence_follow/* followedChange */.lC)(changed, head, base) ? (0,workflow_callers/* everyWorkflow */.$9)(changed, head, base) : [],
     summary: 'Jobs that deploy to production (or publish a release) without a GitHub environment.',
     schema: {
@@ -65803,6 +65811,7 @@ function contextEvents(context) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   CT: () => (/* binding */ makeRecipes),
+/* harmony export */   Cp: () => (/* binding */ followedAnyName),
 /* harmony export */   Hz: () => (/* binding */ FOLLOWED_FILES),
 /* harmony export */   Jq: () => (/* binding */ MAKEFILE_GLOBS),
 /* harmony export */   Pd: () => (/* binding */ customGolangciCommand),
@@ -65930,8 +65939,8 @@ const MAKEFILE_GLOBS = ['**/Makefile', '**/makefile', '**/GNUmakefile', '**/*.mk
 /**
  * The files {@link followCalls} and {@link makeRecipes} read besides the script they start from, for
  * a per-file rule's `readsOtherFiles`: scripts by their extension, Makefiles, package.json scripts.
- * Not every one: a program called by path without a script extension (`scripts/publish`, read when
- * it starts with `#!`) and a Makefile named by `make -f` may have any name.
+ * A program called by path without a script extension (`scripts/publish`, read when it starts with
+ * `#!`) may have any name: see {@link followedAnyName}.
  */
 const FOLLOWED_FILES = [
     '**/*.sh',
@@ -65939,9 +65948,23 @@ const FOLLOWED_FILES = [
     ...MAKEFILE_GLOBS,
     '**/package.json',
 ];
+/** A Makefile by its name, whatever it ends with (`Makefile.release`, `ci.make`): `make -f` may name one. */
+const MAKEFILE_NAME = /(?:^|\/)(?:GNUmakefile|[Mm]akefile)(?:[.-][^/]*)?$|\.(?:mk|make|mak)$/;
 /**
- * Whether a change of these files (of {@link FOLLOWED_FILES}, on either tree) may change what a step
- * is followed to: a script or Makefile edited, added or deleted does; a package.json both trees hold
+ * The files {@link followCalls} may read whatever their name, besides {@link FOLLOWED_FILES}: a
+ * program called by path (`scripts/publish`), read when it starts with `#!` on either tree, and a
+ * Makefile named as Makefiles are (for `make -f`). A file no tree holds may have been either.
+ * Not every one: `make -f` and `include` may name a file anything.
+ */
+function followedAnyName(file, trees) {
+    if (MAKEFILE_NAME.test(file))
+        return true;
+    const held = trees.filter((t) => t.has(file));
+    return held.length === 0 || held.some((t) => t.text(file)?.startsWith('#!') === true);
+}
+/**
+ * Whether a change of these files (of {@link FOLLOWED_FILES}, or {@link followedAnyName}) may change
+ * what a step is followed to: a script or Makefile edited, added or deleted does; a package.json both trees hold
  * with the same scripts does not, since only its `scripts` are read (a dependency bump).
  */
 function followedChange(files, head, base) {

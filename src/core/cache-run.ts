@@ -52,12 +52,15 @@ export function cacheable(rule: Rule): boolean {
  * Whether a change touches the other files a rule's findings depend on (`readsOtherFiles` globs):
  * then its cached results may be stale for files that did not change, and it is evaluated again.
  */
-function readsChanged(rule: Rule, changed: ReadonlySet<string>): boolean {
+function readsChanged(rule: Rule, changed: ReadonlySet<string>, workspace: Workspace): boolean {
   if (changed.size === 0) return false;
-  const globs = getEvaluator(rule.check.kind)?.readsOtherFiles;
+  const evaluator = getEvaluator(rule.check.kind);
+  const globs = evaluator?.readsOtherFiles;
   if (!globs || globs === true) return false;
   const match = pathMatcher(globs);
-  for (const p of changed) if (match(p)) return true;
+  // Files read whatever their name are told by their content now (a file gone counts).
+  const also = evaluator.readsAlso;
+  for (const p of changed) if (match(p) || also?.(p, [workspace]) === true) return true;
   return false;
 }
 
@@ -184,7 +187,7 @@ export class CachePlan {
       for (const r of rules) {
         if (
           this.ruleIndex.has(r.id) &&
-          !readsChanged(r, changed) &&
+          !readsChanged(r, changed, workspace) &&
           !judgedChanged(r, changed, prev, this.ruleIndex)
         )
           this.kept.add(r.id);

@@ -63,7 +63,8 @@ async function shiftOf(
   const globs = evaluator?.readsOtherFiles;
   if (evaluator?.scope !== 'file' || !globs) return undefined;
   const match = globs === true ? () => true : pathMatcher(globs);
-  const because = changed.filter((p) => match(p));
+  const also = evaluator.readsAlso;
+  const because = changed.filter((p) => match(p) || also?.(p, [head, base]) === true);
   if (because.length === 0) return undefined;
   const named = await evaluator.affectedBy?.(because, head, base);
   if (!named) return { files: 'all', because };

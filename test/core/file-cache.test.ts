@@ -464,6 +464,31 @@ describe('a full check with the results cache', () => {
     expect(examined(gone.report)?.files).toBe(0);
   });
 
+  it('evaluates workflow-checkout-persisted-credentials again when a program without an extension a step runs is added or changed', async () => {
+    const repo = scratchRepo();
+    repo.commit(
+      {
+        '.github/workflows/ci.yml':
+          'on: push\npermissions:\n  contents: write\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: ./scripts/ci-task\n',
+      },
+      'first',
+    );
+    const persisted = (r: Report) =>
+      r.findings.filter((f) => f.ruleId === 'workflow-checkout-persisted-credentials').map((f) => f.severity);
+    // The program is not there yet: nothing the job runs pushes.
+    const first = await cachedCheck(repo.dir, undefined);
+    expect(persisted(first.report)).toEqual(['medium']);
+    // Added, and it pushes: the token is kept for it. No file the rule read before changed.
+    repo.commit({ 'scripts/ci-task': '#!/bin/sh\nset -e\ngit push origin HEAD:gh-pages\n' }, 'second');
+    const added = await cachedCheck(repo.dir, first.next);
+    expect(persisted(added.report)).toEqual([]);
+    expect(judged(added.report)).toEqual(judgement(await full(repo.dir)));
+    repo.commit({ 'scripts/ci-task': '#!/bin/sh\nset -e\necho done\n' }, 'third');
+    const edited = await cachedCheck(repo.dir, added.next);
+    expect(persisted(edited.report)).toEqual(['medium']);
+    expect(judged(edited.report)).toEqual(judgement(await full(repo.dir)));
+  });
+
   it('takes nothing from a cache written with other rules or settings, or by another version', async () => {
     const repo = scratchRepo();
     repo.commit({ 'src/leak.py': `TOKEN = "${token(5)}"\n` }, 'first');
@@ -682,10 +707,12 @@ describe('the rules the cache may hold', () => {
     '%s reads only the file it reports on, or what it declares',
     async (_id, fx) => {
       const rule = byId.get(fx.ruleId)!;
-      const declared = getEvaluator(rule.check.kind)?.readsOtherFiles;
-      const allowed = Array.isArray(declared) ? pathMatcher(declared) : () => false;
+      const evaluator = getEvaluator(rule.check.kind);
+      const declared = evaluator?.readsOtherFiles;
+      const globs = Array.isArray(declared) ? pathMatcher(declared) : () => false;
       for (const side of ['fail', 'pass'] as const) {
         const workspace = new Workspace(fixtureRoot(fx, side));
+        const allowed = (f: string) => globs(f) || evaluator?.readsAlso?.(f, [workspace]) === true;
         for (const file of workspace.files) {
           const outcome = await runEvaluator(rule, new FocusedWorkspace(workspace, [file]), { of: () => [] });
           const others = outcome.examined.files
@@ -706,8 +733,10 @@ describe('the rules the cache may hold', () => {
       for (const side of ['fail', 'pass'] as const) {
         const workspace = new Workspace(fixtureRoot(fx, side));
         for (const rule of cached) {
-          const declared = getEvaluator(rule.check.kind)?.readsOtherFiles;
-          const allowed = Array.isArray(declared) ? pathMatcher(declared) : () => false;
+          const evaluator = getEvaluator(rule.check.kind);
+          const declared = evaluator?.readsOtherFiles;
+          const globs = Array.isArray(declared) ? pathMatcher(declared) : () => false;
+          const allowed = (f: string) => globs(f) || evaluator?.readsAlso?.(f, [workspace]) === true;
           for (const file of workspace.files) {
             const outcome = await runEvaluator(rule, new FocusedWorkspace(workspace, [file]), {
               of: () => [],

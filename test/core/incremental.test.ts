@@ -13,7 +13,7 @@ import { BaseWorkspace, resolveBaseline } from '../../src/core/base-tree.js';
 import { type CheckOptions, runCheck } from '../../src/core/engine.js';
 import { allEvaluators } from '../../src/core/evaluators/registry.js';
 import { everyWorkflow, linkedWorkflows } from '../../src/core/evaluators/workflow/callers.js';
-import { followedChange } from '../../src/core/evaluators/workflow/pr-evidence-follow.js';
+import { followedAnyName, followedChange } from '../../src/core/evaluators/workflow/pr-evidence-follow.js';
 import { RuleRun } from '../../src/core/rule-run.js';
 import { silentLogger } from '../../src/core/types.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
@@ -331,6 +331,20 @@ describe('incremental base evaluation (differential)', () => {
       found: [`${W}/ci.yml:9 medium/high new=true`],
     },
     {
+      name: 'only the program without an extension a workflow runs after its checkout, which no longer pushes',
+      rule: 'workflow-checkout-persisted-credentials',
+      base: {
+        [`${W}/ci.yml`]: workflow(
+          'ci',
+          'push\npermissions:\n  contents: write',
+          '  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: ./scripts/ci-task\n',
+        ),
+        'scripts/ci-task': '#!/bin/sh\nset -e\ngit push origin HEAD:gh-pages\n',
+      },
+      head: { 'scripts/ci-task': '#!/bin/sh\nset -e\necho done\n' },
+      found: [`${W}/ci.yml:9 medium/high new=true`],
+    },
+    {
       name: 'only the package.json script a workflow runs after its checkout, which no longer pushes',
       rule: 'workflow-checkout-persisted-credentials',
       base: {
@@ -583,5 +597,15 @@ describe('followedChange', () => {
     ],
   ] as const)('%s', (_name, files, changed, expected) => {
     expect(followedChange(changed, tree(files), base)).toBe(expected);
+  });
+
+  it('counts a file read whatever its name: a program that starts with #! on either tree, a Makefile by its name, a file no tree holds', () => {
+    const head = tree({ 'tools/ship': '#!/usr/bin/env bash\ngit push\n', 'tools/notes': 'ship it\n' });
+    const before = tree({ 'tools/old': '#!/bin/sh\n', 'tools/notes': 'x\n' });
+    expect(
+      ['tools/ship', 'tools/old', 'tools/notes', 'Makefile.release', 'ci/build.mk', 'gone'].map((f) =>
+        followedAnyName(f, [head, before]),
+      ),
+    ).toEqual([true, true, false, true, true, true]);
   });
 });

@@ -93,6 +93,13 @@ export interface Evaluator<Options = Record<string, unknown>> {
     base: Workspace,
   ): readonly string[] | undefined | Promise<readonly string[] | undefined>;
   /**
+   * With {@link readsOtherFiles} globs: whether the rule also reads this file whatever its name, as
+   * its content or name on any of `trees` tells (a program a step calls by path, which starts with
+   * `#!`): a change to such a file counts as a change to the rule's other files. A file none of the
+   * trees holds counts.
+   */
+  readsAlso?(file: string, trees: readonly Workspace[]): boolean;
+  /**
    * With {@link readsOtherFiles}: the rule examines every file on its own account (a content scan),
    * so the other files it reads for one are examined anyway. Otherwise what it examined of other
    * files depends on the files it judged (a Dockerfile with an unpinned base reads the build scripts

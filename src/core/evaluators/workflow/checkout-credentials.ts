@@ -29,7 +29,7 @@ import {
   pushes,
 } from './fix-checkout.js';
 import { fixedPrograms } from './fixed-commands.js';
-import { FOLLOWED_FILES, followedChange } from './pr-evidence-follow.js';
+import { FOLLOWED_FILES, followedAnyName, followedChange } from './pr-evidence-follow.js';
 import { givenJobToken, jobNeeds } from './scopes.js';
 import {
   actionOf,
@@ -96,10 +96,13 @@ export const workflowCheckoutCredentials = defineEvaluator<Record<string, never>
   // persisted credentials; the workflows a workflow_run trigger names tell whether outsiders can
   // cause a run.
   readsOtherFiles: [...ACTION_GLOBS, ...WORKFLOW_GLOBS, ...FOLLOWED_FILES],
+  readsAlso: followedAnyName,
   // A script a step may run changes any workflow's judgement; a workflow or action, its linked ones.
   affectedBy(changed, head, base) {
-    const followed = pathMatcher(FOLLOWED_FILES);
-    const scripts = changed.filter((f) => followed(f));
+    const byName = pathMatcher(FOLLOWED_FILES);
+    const trees = [head, base];
+    const followed = (f: string) => byName(f) || followedAnyName(f, trees);
+    const scripts = changed.filter(followed);
     if (followedChange(scripts, head, base)) return everyWorkflow(changed, head, base);
     const rest = changed.filter((f) => !followed(f));
     return rest.length > 0 ? linkedWorkflows(rest, head, base) : [];

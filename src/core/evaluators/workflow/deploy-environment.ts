@@ -6,7 +6,13 @@ import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
 import { everyWorkflow } from './callers.js';
-import { FOLLOWED_FILES, followCalls, followedChange, makeRecipes } from './pr-evidence-follow.js';
+import {
+  FOLLOWED_FILES,
+  followCalls,
+  followedAnyName,
+  followedChange,
+  makeRecipes,
+} from './pr-evidence-follow.js';
 import { actionPathOf, globMatcher, stepLabel } from './shared.js';
 import { firstRealCommand, joinContinuations } from './shell.js';
 
@@ -41,6 +47,7 @@ export const workflowDeployEnvironment = defineEvaluator<DeployEnvironmentOption
   // The scripts, make targets and package.json scripts a step that builds a Pages site calls, for
   // whether they build documentation.
   readsOtherFiles: FOLLOWED_FILES,
+  readsAlso: followedAnyName,
   affectedBy: (changed, head, base) =>
     followedChange(changed, head, base) ? everyWorkflow(changed, head, base) : [],
   summary: 'Jobs that deploy to production (or publish a release) without a GitHub environment.',

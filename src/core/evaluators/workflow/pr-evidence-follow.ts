@@ -128,8 +128,8 @@ export const MAKEFILE_GLOBS: readonly string[] = ['**/Makefile', '**/makefile', 
 /**
  * The files {@link followCalls} and {@link makeRecipes} read besides the script they start from, for
  * a per-file rule's `readsOtherFiles`: scripts by their extension, Makefiles, package.json scripts.
- * Not every one: a program called by path without a script extension (`scripts/publish`, read when
- * it starts with `#!`) and a Makefile named by `make -f` may have any name.
+ * A program called by path without a script extension (`scripts/publish`, read when it starts with
+ * `#!`) may have any name: see {@link followedAnyName}.
  */
 export const FOLLOWED_FILES: readonly string[] = [
   '**/*.sh',
@@ -138,9 +138,24 @@ export const FOLLOWED_FILES: readonly string[] = [
   '**/package.json',
 ];
 
+/** A Makefile by its name, whatever it ends with (`Makefile.release`, `ci.make`): `make -f` may name one. */
+const MAKEFILE_NAME = /(?:^|\/)(?:GNUmakefile|[Mm]akefile)(?:[.-][^/]*)?$|\.(?:mk|make|mak)$/;
+
 /**
- * Whether a change of these files (of {@link FOLLOWED_FILES}, on either tree) may change what a step
- * is followed to: a script or Makefile edited, added or deleted does; a package.json both trees hold
+ * The files {@link followCalls} may read whatever their name, besides {@link FOLLOWED_FILES}: a
+ * program called by path (`scripts/publish`), read when it starts with `#!` on either tree, and a
+ * Makefile named as Makefiles are (for `make -f`). A file no tree holds may have been either.
+ * Not every one: `make -f` and `include` may name a file anything.
+ */
+export function followedAnyName(file: string, trees: readonly Workspace[]): boolean {
+  if (MAKEFILE_NAME.test(file)) return true;
+  const held = trees.filter((t) => t.has(file));
+  return held.length === 0 || held.some((t) => t.text(file)?.startsWith('#!') === true);
+}
+
+/**
+ * Whether a change of these files (of {@link FOLLOWED_FILES}, or {@link followedAnyName}) may change
+ * what a step is followed to: a script or Makefile edited, added or deleted does; a package.json both trees hold
  * with the same scripts does not, since only its `scripts` are read (a dependency bump).
  */
 export function followedChange(files: readonly string[], head: Workspace, base: Workspace): boolean {
