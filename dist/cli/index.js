@@ -10834,18 +10834,18 @@ function cacheable(rule) {
  * Whether a change touches the other files a rule's findings depend on (`readsOtherFiles` globs):
  * then its cached results may be stale for files that did not change, and it is evaluated again.
  */
-function readsChanged(rule, changed, workspace) {
+function readsChanged(rule, changed) {
     if (changed.size === 0)
         return false;
-    const evaluator = (0,registry/* getEvaluator */.s)(rule.check.kind);
-    const globs = evaluator?.readsOtherFiles;
+    const globs = (0,registry/* getEvaluator */.s)(rule.check.kind)?.readsOtherFiles;
     if (!globs || globs === true)
         return false;
+    // Files read whatever their name (`readsAlso`) need no test of their content here: one the rule
+    // read when the cache was written is among what it examined (`judgedChanged`), and one it looked
+    // for and did not find is among what it asked (the plan's existence questions).
     const match = (0,glob/* pathMatcher */.kZ)(globs);
-    // Files read whatever their name are told by their content now (a file gone counts).
-    const also = evaluator.readsAlso;
     for (const p of changed)
-        if (match(p) || also?.(p, [workspace]) === true)
+        if (match(p))
             return true;
     return false;
 }
@@ -10964,7 +10964,7 @@ class CachePlan {
         else {
             for (const r of rules) {
                 if (this.ruleIndex.has(r.id) &&
-                    !readsChanged(r, changed, workspace) &&
+                    !readsChanged(r, changed) &&
                     !judgedChanged(r, changed, prev, this.ruleIndex))
                     this.kept.add(r.id);
             }

@@ -95,8 +95,9 @@ export interface Evaluator<Options = Record<string, unknown>> {
   /**
    * With {@link readsOtherFiles} globs: whether the rule also reads this file whatever its name, as
    * its content or name on any of `trees` tells (a program a step calls by path, which starts with
-   * `#!`): a change to such a file counts as a change to the rule's other files. A file none of the
-   * trees holds counts.
+   * `#!`): on a pull request, a change to such a file counts as a change to the rule's other files
+   * (the results cache knows them from what the rule examined and asked). A file none of the trees
+   * holds counts.
    */
   readsAlso?(file: string, trees: readonly Workspace[]): boolean;
   /**
