@@ -11083,6 +11083,7 @@ var glob = __nccwpck_require__(6643);
 
 
 
+
 /**
  * Whether the cache may hold a rule's findings file by file: they depend on that file alone, or also
  * on other files the rule names by globs (`readsOtherFiles`), which the plan checks for changes.
@@ -11334,19 +11335,8 @@ class CachePlan {
 }
 /** The position of `item` in the ascending list, or -1. */
 function sortedIndex(list, item) {
-    let lo = 0;
-    let hi = list.length - 1;
-    while (lo <= hi) {
-        const mid = (lo + hi) >>> 1;
-        const v = list[mid];
-        if (v === item)
-            return mid;
-        if (v < item)
-            lo = mid + 1;
-        else
-            hi = mid - 1;
-    }
-    return -1;
+    const at = (0,positions/* lowerBound */.y)(list, item);
+    return list[at] === item ? at : -1;
 }
 /** Each screen the stored rules list files through, with the glob lists they ask it under. */
 function screensAsked(across) {
@@ -11376,11 +11366,7 @@ function recordScreens(cache, workspace, plan) {
         const screen = (0,screens/* screenNamed */._3)(name);
         if (!screen)
             continue;
-        const patterns = [...lists.values()].sort((a, b) => {
-            const x = JSON.stringify(a);
-            const y = JSON.stringify(b);
-            return x < y ? -1 : x > y ? 1 : 0;
-        });
+        const patterns = [...lists.keys()].sort().map((key) => lists.get(key));
         const before = plan?.previous?.screens?.[name];
         const carried = before && JSON.stringify(before.patterns) === JSON.stringify(patterns)
             ? new Set(before.passed)
@@ -11401,14 +11387,6 @@ function recordScreens(cache, workspace, plan) {
         records[name] = { patterns, passed: passed.sort((a, b) => a - b) };
     }
     return records;
-}
-/** The kept rules (indices in `kept`) that read the file at `pos`, ascending. */
-function readersOf(kept, pos) {
-    const readers = [];
-    for (const [i, [, g]] of kept.entries())
-        if (g.examined[pos >>> 5] & (1 << (pos & 31)))
-            readers.push(i);
-    return readers;
 }
 /**
  * Every file's set of readers among the kept rules, built rule by rule over the files each read
@@ -11550,8 +11528,9 @@ class CacheCollector {
                 cache.readers.push(readers);
             }
         }
-        // Without the previous cache's entries every file's set is computed: by one step per file a rule read.
-        const byTrie = prev ? undefined : readerTrie(kept, this.workspace.files.length);
+        // Each file's set of reading rules, by one step per file a rule read (the carried files' sets are
+        // the previous cache's), and each set's entry in `cache.readers`, found once.
+        const trie = readerTrie(kept, this.workspace.files.length);
         const nodeSets = new Map();
         for (const [pos, p] of this.workspace.files.entries()) {
             const b = ids.get(p);
@@ -11569,10 +11548,10 @@ class CacheCollector {
                 cache.read.push(prev.read[j]);
                 continue;
             }
-            const node = byTrie?.of[pos];
-            let set = node === undefined ? undefined : nodeSets.get(node);
+            const node = trie.of[pos];
+            let set = nodeSets.get(node);
             if (set === undefined) {
-                const readers = node === undefined ? readersOf(kept, pos) : byTrie.sets[node];
+                const readers = trie.sets[node];
                 const key = readers.join(',');
                 set = readerSets.get(key);
                 if (set === undefined) {
@@ -11580,8 +11559,7 @@ class CacheCollector {
                     cache.readers.push(readers);
                     readerSets.set(key, set);
                 }
-                if (node !== undefined)
-                    nodeSets.set(node, set);
+                nodeSets.set(node, set);
             }
             positions.set(p, cache.paths.length);
             cache.paths.push(p);
@@ -43591,12 +43569,12 @@ const workflowCheckoutCredentials = (0,types/* defineEvaluator */.D)({
     // A script a step may run changes any workflow's judgement; a workflow or action, its linked ones.
     affectedBy(changed, head, base) {
         const byName = (0,workspace_glob/* pathMatcher */.kZ)(pr_evidence_follow/* FOLLOWED_FILES */.Hz);
-        const trees = [head, base];
-        const followed = (f) => byName(f) || (0,pr_evidence_follow/* followedAnyName */.Cp)(f, trees);
-        const scripts = changed.filter(followed);
+        const scripts = [];
+        const rest = [];
+        for (const f of changed)
+            (byName(f) || (0,pr_evidence_follow/* followedAnyName */.Cp)(f, [head, base]) ? scripts : rest).push(f);
         if ((0,pr_evidence_follow/* followedChange */.lC)(scripts, head, base))
             return (0,workflow_callers/* everyWorkflow */.$9)(changed, head, base);
-        const rest = changed.filter((f) => !followed(f));
         return rest.length > 0 ? (0,workflow_callers/* linkedWorkflows */.Gf)(rest, head, base) : [];
     },
     fix: 'adds persist-credentials: false to the checkout, unless a later step of the job pushes or fetches with git',
@@ -82195,7 +82173,7 @@ function search(files, file) {
     const at = lowerBound(files, file);
     return files[at] === file ? at : undefined;
 }
-/** The first position in a sorted list ({@link compareStrings}) whose path is not before `key`. */
+/** The first position in a sorted list ({@link compareStrings}, or numbers ascending) whose entry is not before `key`. */
 function lowerBound(files, key) {
     let lo = 0;
     let hi = files.length;

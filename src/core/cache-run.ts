@@ -11,6 +11,7 @@ import { type CachedRule, FILE_CACHE_FORMAT, type FileCache, type ScreenRecord }
 import type { RawFinding, Rule } from './types.js';
 import { VERSION } from './version.js';
 import { pathMatcher } from './workspace/glob.js';
+import { lowerBound } from './workspace/positions.js';
 import type { TreeChange } from './workspace/scope.js';
 import { screenNamed } from './workspace/screens.js';
 import type { InputProblem, Workspace } from './workspace/workspace.js';
@@ -290,16 +291,8 @@ export class CachePlan {
 
 /** The position of `item` in the ascending list, or -1. */
 function sortedIndex<T extends string | number>(list: readonly T[], item: T): number {
-  let lo = 0;
-  let hi = list.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = list[mid]!;
-    if (v === item) return mid;
-    if (v < item) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
+  const at = lowerBound(list, item);
+  return list[at] === item ? at : -1;
 }
 
 /** Each screen the stored rules list files through, with the glob lists they ask it under. */
@@ -333,11 +326,7 @@ export function recordScreens(
   for (const [name, lists] of screensAsked(cache.across)) {
     const screen = screenNamed(name);
     if (!screen) continue;
-    const patterns = [...lists.values()].sort((a, b) => {
-      const x = JSON.stringify(a);
-      const y = JSON.stringify(b);
-      return x < y ? -1 : x > y ? 1 : 0;
-    });
+    const patterns = [...lists.keys()].sort().map((key) => lists.get(key)!);
     const before = plan?.previous?.screens?.[name];
     const carried =
       before && JSON.stringify(before.patterns) === JSON.stringify(patterns)
@@ -355,13 +344,6 @@ export function recordScreens(
     records[name] = { patterns, passed: passed.sort((a, b) => a - b) };
   }
   return records;
-}
-
-/** The kept rules (indices in `kept`) that read the file at `pos`, ascending. */
-function readersOf(kept: readonly [string, Gathered][], pos: number): number[] {
-  const readers: number[] = [];
-  for (const [i, [, g]] of kept.entries()) if (g.examined[pos >>> 5]! & (1 << (pos & 31))) readers.push(i);
-  return readers;
 }
 
 /**
@@ -514,8 +496,9 @@ export class CacheCollector {
         cache.readers.push(readers);
       }
     }
-    // Without the previous cache's entries every file's set is computed: by one step per file a rule read.
-    const byTrie = prev ? undefined : readerTrie(kept, this.workspace.files.length);
+    // Each file's set of reading rules, by one step per file a rule read (the carried files' sets are
+    // the previous cache's), and each set's entry in `cache.readers`, found once.
+    const trie = readerTrie(kept, this.workspace.files.length);
     const nodeSets = new Map<number, number>();
     for (const [pos, p] of this.workspace.files.entries()) {
       const b = ids.get(p);
@@ -531,10 +514,10 @@ export class CacheCollector {
         cache.read.push(prev!.read[j]!);
         continue;
       }
-      const node = byTrie?.of[pos];
-      let set = node === undefined ? undefined : nodeSets.get(node);
+      const node = trie.of[pos]!;
+      let set = nodeSets.get(node);
       if (set === undefined) {
-        const readers = node === undefined ? readersOf(kept, pos) : byTrie!.sets[node]!;
+        const readers = trie.sets[node]!;
         const key = readers.join(',');
         set = readerSets.get(key);
         if (set === undefined) {
@@ -542,7 +525,7 @@ export class CacheCollector {
           cache.readers.push(readers);
           readerSets.set(key, set);
         }
-        if (node !== undefined) nodeSets.set(node, set);
+        nodeSets.set(node, set);
       }
       positions.set(p, cache.paths.length);
       cache.paths.push(p);

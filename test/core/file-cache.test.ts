@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CachePlan, cacheable } from '../../src/core/cache-run.js';
 import { type CheckOptions, runCheck } from '../../src/core/engine.js';
-import { runEvaluator } from '../../src/core/evaluate-rule.js';
+import { type RuleOutcome, runEvaluator } from '../../src/core/evaluate-rule.js';
 import { getEvaluator } from '../../src/core/evaluators/registry.js';
 import { signCrc32Base62 } from '../../src/core/evaluators/secrets/checksums.js';
 import {
@@ -20,7 +20,7 @@ import {
   serializeFileCache,
 } from '../../src/core/file-cache.js';
 import { loadRules } from '../../src/core/rules/load.js';
-import type { Report } from '../../src/core/types.js';
+import type { Report, Rule } from '../../src/core/types.js';
 import { schemaValidator, validate } from '../../src/core/validate.js';
 import { VERSION } from '../../src/core/version.js';
 import { FocusedWorkspace } from '../../src/core/workspace/focus.js';
@@ -726,28 +726,41 @@ describe('the rules the cache may hold', () => {
 
   // The same over every rule's fixture trees, where the files of other families sit beside each rule's
   // own (scripts a workflow runs, lockfiles beside manifests, builds naming Dockerfiles).
-  it('every cached rule, on every file of every fixture tree, reads only that file or what it declares', async () => {
-    const cached = rules.filter((r) => cacheable(r));
-    const undeclared: string[] = [];
-    for (const fx of listRuleFixtures().filter((f) => !f.base && !f.rulesDir)) {
-      for (const side of ['fail', 'pass'] as const) {
-        const workspace = new Workspace(fixtureRoot(fx, side));
-        for (const rule of cached) {
-          const evaluator = getEvaluator(rule.check.kind);
-          const declared = evaluator?.readsOtherFiles;
-          const globs = Array.isArray(declared) ? pathMatcher(declared) : () => false;
-          const allowed = (f: string) => globs(f) || evaluator?.readsAlso?.(f, [workspace]) === true;
-          for (const file of workspace.files) {
-            const outcome = await runEvaluator(rule, new FocusedWorkspace(workspace, [file]), {
-              of: () => [],
-            });
-            for (const i of outcome.examined.files) {
-              const read = workspace.files[i]!;
-              if (read !== file && !allowed(read))
-                undeclared.push(`${rule.id} on ${fx.ruleId}/${side}/${file}: ${read}`);
+  /** Each per-file rule evaluated on each file of each rule fixture tree alone (once, for both tests below). */
+  type Alone = { rule: Rule; at: string; file: string; workspace: Workspace; outcome: RuleOutcome };
+  let alone: Promise<Alone[]> | undefined;
+  const everyFileAlone = () => {
+    alone ??= (async () => {
+      const perFile = rules.filter((r) => getEvaluator(r.check.kind)?.scope === 'file');
+      const out: Alone[] = [];
+      for (const fx of listRuleFixtures().filter((f) => !f.base && !f.rulesDir)) {
+        for (const side of ['fail', 'pass'] as const) {
+          const workspace = new Workspace(fixtureRoot(fx, side));
+          for (const rule of perFile) {
+            for (const file of workspace.files) {
+              const focus = new FocusedWorkspace(workspace, [file]);
+              const outcome = await runEvaluator(rule, focus, { of: () => [] });
+              out.push({ rule, at: `${fx.ruleId}/${side}/${file}`, file, workspace, outcome });
             }
           }
         }
+      }
+      return out;
+    })();
+    return alone;
+  };
+
+  it('every cached rule, on every file of every fixture tree, reads only that file or what it declares', async () => {
+    const undeclared: string[] = [];
+    for (const { rule, at, file, workspace, outcome } of await everyFileAlone()) {
+      if (!cacheable(rule)) continue;
+      const evaluator = getEvaluator(rule.check.kind);
+      const declared = evaluator?.readsOtherFiles;
+      const globs = Array.isArray(declared) ? pathMatcher(declared) : () => false;
+      for (const i of outcome.examined.files) {
+        const read = workspace.files[i]!;
+        if (read !== file && !globs(read) && evaluator?.readsAlso?.(read, [workspace]) !== true)
+          undeclared.push(`${rule.id} on ${at}: ${read}`);
       }
     }
     expect(undeclared).toEqual([]);
@@ -756,23 +769,11 @@ describe('the rules the cache may hold', () => {
   // Slices of a large tree each judge their own files: a per-file rule that reported on a file out
   // of view would report it again from the slice that holds it.
   it('every per-file rule, on every file of every fixture tree, reports on that file only', async () => {
-    const perFile = rules.filter((r) => getEvaluator(r.check.kind)?.scope === 'file');
     const elsewhere: string[] = [];
-    for (const fx of listRuleFixtures().filter((f) => !f.base && !f.rulesDir)) {
-      for (const side of ['fail', 'pass'] as const) {
-        const workspace = new Workspace(fixtureRoot(fx, side));
-        for (const rule of perFile) {
-          for (const file of workspace.files) {
-            const outcome = await runEvaluator(rule, new FocusedWorkspace(workspace, [file]), {
-              of: () => [],
-            });
-            for (const f of 'raw' in outcome ? outcome.raw : []) {
-              const at = f.location?.path;
-              if (at !== undefined && at !== file)
-                elsewhere.push(`${rule.id} on ${fx.ruleId}/${side}/${file}: ${at}`);
-            }
-          }
-        }
+    for (const { rule, at, file, outcome } of await everyFileAlone()) {
+      for (const f of 'raw' in outcome ? outcome.raw : []) {
+        const where = f.location?.path;
+        if (where !== undefined && where !== file) elsewhere.push(`${rule.id} on ${at}: ${where}`);
       }
     }
     expect(elsewhere).toEqual([]);

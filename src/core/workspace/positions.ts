@@ -99,8 +99,8 @@ function search(files: readonly string[], file: string): number | undefined {
   return files[at] === file ? at : undefined;
 }
 
-/** The first position in a sorted list ({@link compareStrings}) whose path is not before `key`. */
-export function lowerBound(files: readonly string[], key: string): number {
+/** The first position in a sorted list ({@link compareStrings}, or numbers ascending) whose entry is not before `key`. */
+export function lowerBound<T extends string | number>(files: readonly T[], key: T): number {
   let lo = 0;
   let hi = files.length;
   while (lo < hi) {

@@ -100,11 +100,10 @@ export const workflowCheckoutCredentials = defineEvaluator<Record<string, never>
   // A script a step may run changes any workflow's judgement; a workflow or action, its linked ones.
   affectedBy(changed, head, base) {
     const byName = pathMatcher(FOLLOWED_FILES);
-    const trees = [head, base];
-    const followed = (f: string) => byName(f) || followedAnyName(f, trees);
-    const scripts = changed.filter(followed);
+    const scripts: string[] = [];
+    const rest: string[] = [];
+    for (const f of changed) (byName(f) || followedAnyName(f, [head, base]) ? scripts : rest).push(f);
     if (followedChange(scripts, head, base)) return everyWorkflow(changed, head, base);
-    const rest = changed.filter((f) => !followed(f));
     return rest.length > 0 ? linkedWorkflows(rest, head, base) : [];
   },
   fix: 'adds persist-credentials: false to the checkout, unless a later step of the job pushes or fetches with git',
