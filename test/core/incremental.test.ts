@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type BaseResults, parseBaseResults, serializeBaseResults } from '../../src/core/base-results.js';
 import { BaseWorkspace, resolveBaseline } from '../../src/core/base-tree.js';
 import { type CheckOptions, runCheck } from '../../src/core/engine.js';
+import { everyDockerfile } from '../../src/core/evaluators/dockerfile/image-builds.js';
 import { allEvaluators } from '../../src/core/evaluators/registry.js';
 import { everyWorkflow, linkedWorkflows } from '../../src/core/evaluators/workflow/callers.js';
 import { followedAnyName, followedChange } from '../../src/core/evaluators/workflow/pr-evidence-follow.js';
@@ -218,6 +219,60 @@ describe('incremental base evaluation (differential)', () => {
     expect(cases).toBe(60);
     // Meaningful only if the rules in fact judged fewer files than every workflow.
     expect(narrower).toBeGreaterThan(60);
+  }, 600_000);
+
+  it('judges random pull requests to builds as the Dockerfile rules judging every Dockerfile', async () => {
+    // The Dockerfile rules that read the repository's builds judge again only the Dockerfiles a
+    // change to its build sources may judge differently (none for a workflow that names no container
+    // engine on either tree). The same check, with each judging every Dockerfile instead, must say
+    // the same.
+    const rules = allEvaluators().filter((e) => e.kind.startsWith('dockerfile.') && e.affectedBy);
+    expect(rules.map((e) => e.kind).sort()).toEqual([
+      'dockerfile.base-image',
+      'dockerfile.base-image-digest',
+      'dockerfile.root-user',
+    ]);
+    const own = new Map(rules.map((e) => [e, e.affectedBy!]));
+    const restore = () => {
+      for (const [e, affectedBy] of own) e.affectedBy = affectedBy;
+    };
+    const kinds = { workflow: KINDS.workflow!, dockerfile: KINDS.dockerfile!, script: KINDS.script! };
+    let cases = 0;
+    let narrower = 0;
+    for (let seed = 81; seed <= 100; seed++) {
+      const rand = rng(seed);
+      const tree = baseTree(rand, 6 + Math.floor(rand() * 6), kinds);
+      for (let pr = 0; pr < 3; pr++) {
+        const repo = scratchRepo();
+        const base = repo.commit(tree, 'base');
+        const change = pullRequest(rand, tree, kinds);
+        repo.commit(change, 'pull request');
+        const check = () =>
+          runCheck({
+            root: repo.dir,
+            base,
+            now: new Date('2026-06-01T00:00:00Z'),
+            failOnGap: false,
+            persona: 'auditor',
+            change: { scope: 'new', baseline: base, scan: 'changed' },
+          });
+        for (const [e, affectedBy] of own)
+          e.affectedBy = async (changed, head, baseTree) => {
+            const files = await affectedBy(changed, head, baseTree);
+            if (files && files.length < everyDockerfile(changed, head, baseTree).length) narrower += 1;
+            return files;
+          };
+        const narrow = await check().finally(restore);
+        for (const e of rules) e.affectedBy = everyDockerfile;
+        const wide = await check().finally(restore);
+        const label = `seed ${seed}, pull request ${pr}: ${JSON.stringify(change)}`;
+        expect(withoutScopes(judgement(narrow)), label).toEqual(withoutScopes(judgement(wide)));
+        cases += 1;
+      }
+    }
+    expect(cases).toBe(60);
+    // Meaningful only if the rules in fact judged fewer Dockerfiles than every one.
+    expect(narrower).toBeGreaterThan(30);
   }, 600_000);
 
   /** A workflow file of `jobs`, with a name and triggers. */
@@ -517,6 +572,52 @@ describe('incremental base evaluation (differential)', () => {
     ]);
     expect(report.findings[0]?.raisedFrom).toEqual({ severity: 'medium', confidence: 'low' });
     expect(spy.rules).toEqual([1]);
+  });
+
+  it('judges no Dockerfile again when the change edits workflows that name no container engine, every one when it edits one that builds', async () => {
+    // The base-image rules read the builds of the repository (an image built here is its own, a low
+    // finding): a workflow that runs no container engine on either tree gives them nothing to read.
+    const workflow = (step: string) =>
+      `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ${step}\n`;
+    const repo = scratchRepo();
+    const base = repo.commit({
+      'app/Dockerfile': 'FROM acme/base:1.0\nUSER app\nCMD ["/app"]\n',
+      'app/main.js': 'export const a = 1;\n',
+      'base/Dockerfile': `FROM debian:12@sha256:${'d'.repeat(64)}\nUSER app\n`,
+      '.github/workflows/images.yml': workflow('docker build -t acme/base:1.0 base'),
+      '.github/workflows/ci.yml': workflow('npm test'),
+    });
+    const check = async () => {
+      const lines: string[] = [];
+      const report = await runCheck({
+        root: repo.dir,
+        base,
+        onlyRules: ['dockerfile-base-image-digest'],
+        failOnGap: false,
+        persona: 'auditor',
+        logger: { ...silentLogger, info: (m) => lines.push(m) },
+        change: { scope: 'new', baseline: base, scan: 'changed' },
+      });
+      return {
+        findings: report.findings.map((f) => `${f.location?.path} ${f.confidence} ${f.isNew}`),
+        widened: lines.filter((l) => l.includes('does not touch but may judge differently')),
+      };
+    };
+    repo.commit({
+      '.github/workflows/ci.yml': workflow('npm run lint'),
+      'app/main.js': 'export const a = 2;\n',
+    });
+    // The Dockerfile is not the change's, nor judged again: no finding of it is the change's.
+    expect(await check()).toEqual({ findings: [], widened: [] });
+    // The workflow that built the base image no longer does: the image is an external one now, its
+    // finding raised by the change, which only judging the Dockerfile on both trees tells.
+    repo.commit({ '.github/workflows/images.yml': workflow('echo no image') });
+    const after = await check();
+    expect(after.findings).toEqual(['app/Dockerfile high true']);
+    expect(after.widened).toHaveLength(1);
+    expect(after.widened[0]).toMatch(
+      /^scanning 2 more files .*dockerfile-base-image-digest \(app\/Dockerfile, base\/Dockerfile; it reads \.github\/workflows\/ci\.yml, \.github\/workflows\/images\.yml\)$/,
+    );
   });
 
   it('evaluates dependency-update-coverage on the base when the change edits only an update workflow', async () => {

@@ -37,6 +37,9 @@ export const KINDS: Record<string, { path: (n: number) => string; variants: ((n:
         `on: push\njobs:\n  call:\n    uses: ./.github/workflows/wf-${n + 1}.yml\n    secrets: inherit\n`,
       () =>
         `on:\n  workflow_call:\njobs:\n  sbom:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: anchore/sbom-action@${SHA}\n`,
+      // Builds a service's image, which another service's Dockerfile is built FROM (its own image).
+      (n) =>
+        `on: push\njobs:\n  img:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: docker build -t acme/s${n}:1.0 services/s${n}\n`,
     ],
   },
   dockerfile: {
@@ -45,6 +48,7 @@ export const KINDS: Record<string, { path: (n: number) => string; variants: ((n:
       () => 'FROM node:latest\nRUN curl -fsSL https://example.com/i.sh | sh\n',
       () => `FROM node:20@sha256:${'a'.repeat(64)}\nUSER app\nCMD ["node", "x.js"]\n`,
       () => 'FROM python:3.12\nADD http://example.com/x.tar.gz /opt/\nUSER root\n',
+      (n) => `FROM acme/s${(n + 1) % 4}:1.0\nUSER app\n`,
     ],
   },
   k8s: {

@@ -13,11 +13,11 @@ import { isMovingTag, movingTagPhrase, nameHoldsVersion, parseImageRef } from '.
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
+import { dockerfilesToldBy } from './build-sources-change.js';
 import { neededStages, STAGE_BUILD_SOURCES, stageBuilds } from './built-stages.js';
 import { developmentEnvironmentNote, toolingImageNote } from './dev-environment.js';
 import {
   buildsTagging,
-  everyDockerfile,
   type ImageBuild,
   publishes,
   type RepositoryImages,
@@ -56,7 +56,7 @@ export const dockerfileBaseImage = defineEvaluator<BaseImageOptions>({
   // The repository's build scripts tell an image it builds itself (see image-builds.ts), and its
   // builds (Bake files among them) the build arguments and contexts they give a FROM.
   readsOtherFiles: STAGE_BUILD_SOURCES,
-  affectedBy: everyDockerfile,
+  affectedBy: dockerfilesToldBy,
   summary:
     'Dockerfile stages whose base image has no tag or one that names no version ("latest", "dind"), and no digest.',
   schema: {

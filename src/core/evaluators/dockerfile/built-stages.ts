@@ -35,7 +35,7 @@ import {
 export const BAKE_FILES: readonly string[] = ['**/docker-bake*.hcl', '**/docker-bake*.json'];
 
 /** Compose files (a superset of their names: see compose.ts) and the `.env` beside them they are interpolated with. */
-const COMPOSE_BUILD_SOURCES: readonly string[] = ['**/*compose*.{yml,yaml}', '**/.env'];
+export const COMPOSE_BUILD_SOURCES: readonly string[] = ['**/*compose*.{yml,yaml}', '**/.env'];
 
 /** Every file whose builds say which stage of a Dockerfile is built; rules that read them name these globs. */
 export const STAGE_BUILD_SOURCES: readonly string[] = [

@@ -35,6 +35,9 @@ import { forEachLogicalLine } from '../generic/shell-lines.js';
 /** The files whose commands build, run and push images; rules that read them name these globs. */
 export const IMAGE_BUILD_SOURCES: readonly string[] = [...SCRIPT_FILES, '**/package.json'];
 
+/** The shell scripts of the tree, read for what they source (see {@link relatedScripts}). */
+export const SHELL_SCRIPTS: readonly string[] = ['**/*.sh', '**/*.bash'];
+
 /** An image build found in a script, with what it names. */
 export interface ImageBuild {
   /** The file and line of the build command (or of the workflow step). */
@@ -122,6 +125,15 @@ const NAMES_ENGINE = defineScreen(
   'container-engine-commands',
   (_file, text) => ENGINE.test(text) || VARIABLE_ENGINE_LINE.test(text) || text.includes('build-push-action'),
 );
+
+/**
+ * Whether the file, on this tree, is read for its image commands: it is there and names a container
+ * engine ({@link NAMES_ENGINE}, the screen {@link repositoryImages} and {@link cloudBuilds} list
+ * their sources through).
+ */
+export function namesEngine(workspace: Workspace, file: string): boolean {
+  return workspace.has(file) && workspace.passesScreen(file, NAMES_ENGINE);
+}
 
 /**
  * A container engine run through a variable (`$CONTAINER_RUNTIME build`, `"${DOCKER}" buildx build`,
@@ -617,9 +629,6 @@ function sourcedScripts(workspace: Workspace, file: string, text: string): strin
   }
   return out;
 }
-
-/** The shell scripts of the tree, read for what they source. */
-const SHELL_SCRIPTS = ['**/*.sh', '**/*.bash'];
 
 /**
  * The texts of the scripts whose variables a shell script may run with: those it sources, and, for

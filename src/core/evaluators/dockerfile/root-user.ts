@@ -19,12 +19,20 @@ import {
 import { UNRESOLVED } from '../../parsers/dockerfile-words.js';
 import { imageMatcher, parseImageRef } from '../../parsers/image-ref.js';
 import { programName, SHELLS } from '../../parsers/shell-commands.js';
+import { isWorkflowPath } from '../../parsers/workflow.js';
 import type { RawFinding } from '../../types.js';
 import { FocusedWorkspace } from '../../workspace/focus.js';
 import { pathMatcher } from '../../workspace/glob.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
-import { builtStages, STAGE_BUILD_SOURCES, type StageBuild, stageBuilds } from './built-stages.js';
+import {
+  BAKE_FILES,
+  builtStages,
+  COMPOSE_BUILD_SOURCES,
+  STAGE_BUILD_SOURCES,
+  type StageBuild,
+  stageBuilds,
+} from './built-stages.js';
 import { developmentEnvironment, toolingMark } from './dev-environment.js';
 import { userFix } from './fix-user.js';
 import {
@@ -54,10 +62,18 @@ async function builtBy(
   const direct = pathMatcher(['**/action.yml', '**/action.yaml', ...FROM_IMAGE_SOURCES]);
   if (changed.some((f) => direct(f))) return everyDockerfile(changed, head, base);
   const isSource = pathMatcher(STAGE_BUILD_SOURCES);
-  const folders = new Set(changed.map((f) => path.posix.dirname(f)));
+  // A workflow's builds are its own text's: the workflows beside it change nothing of them (unless
+  // its name makes it a compose or Bake file too, which files beside it may override).
+  const merged = pathMatcher([...COMPOSE_BUILD_SOURCES, ...BAKE_FILES]);
+  const folders = new Set(
+    changed.filter((f) => !isWorkflowPath(f) || merged(f)).map((f) => path.posix.dirname(f)),
+  );
   const files = new Set<string>();
   for (const tree of [head.tree(), base.tree()]) {
-    const near = tree.files.filter((f) => folders.has(path.posix.dirname(f)) && isSource(f));
+    const near = changed.filter((f) => isSource(f));
+    if (folders.size > 0) {
+      near.push(...tree.files.filter((f) => folders.has(path.posix.dirname(f)) && isSource(f)));
+    }
     const view = new FocusedWorkspace(tree, near);
     for (const b of repositoryImages(view).builds) for (const d of b.dockerfiles) files.add(d);
     for (const d of (await stageBuilds(view)).keys()) files.add(d);

@@ -1,7 +1,12 @@
 import { locationFromSpan } from '../../location.js';
 import type { ExprNode } from '../../parsers/expression.js';
 import type { Job, Located, Step, Workflow } from '../../parsers/workflow.js';
-import { WORKFLOW_GLOBS, walkWorkflows, workflowSources } from '../../parsers/workflow.js';
+import {
+  readWorkflowSource,
+  WORKFLOW_GLOBS,
+  walkWorkflows,
+  workflowSources,
+} from '../../parsers/workflow.js';
 import { neverRuns } from '../../parsers/workflow-conditions.js';
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
@@ -174,8 +179,11 @@ const OFF_DEFAULT_BRANCH = new Set(['pull_request', 'merge_group', 'release', 'w
 function defaultBranchRun(workspace: Workspace): string | undefined {
   const tree = workspace.tree();
   return tree.memo('cache-poisoning-default-branch-run', '', () => {
-    for (const source of workflowSources(tree, tree.glob(WORKFLOW_GLOBS))) {
-      if (source.kind !== 'workflow') continue;
+    // One workflow at a time: most repositories' first workflow runs on pushes to a branch, and a
+    // pull request asks this of both trees (see `affectedBy`).
+    for (const file of tree.glob(WORKFLOW_GLOBS)) {
+      const source = readWorkflowSource(tree, file);
+      if (source?.kind !== 'workflow') continue;
       const events = source.on?.events ?? [];
       if (events.length === 0) return source.path;
       for (const t of events) {
