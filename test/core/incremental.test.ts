@@ -710,3 +710,51 @@ describe('followedChange', () => {
     ).toEqual([true, true, false, true, true, true]);
   });
 });
+
+describe('linkedWorkflows', () => {
+  /** A tree of `files` on disk, as a workspace. */
+  const tree = (files: Record<string, string>) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cg-linked-'));
+    for (const [f, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+      writeFileSync(path.join(dir, f), text);
+    }
+    return new Workspace(dir, { files: Object.keys(files).sort() });
+  };
+  const W = '.github/workflows';
+  const job = (body: string) => `jobs:\n  a:\n${body}`;
+  const steps = '    runs-on: ubuntu-latest\n    steps:\n      - run: make\n';
+  const files = {
+    [`${W}/deploy.yml`]: `name: Build\n  and deploy\non: workflow_call\n${job(steps)}`,
+    // Calls it by a path YAML spells with an escape: no text search for `deploy.yml` finds it.
+    [`${W}/escaped.yml`]: `on: push\n${job('    uses: "./.github/workflows/deploy\\x2eyml"\n')}`,
+    [`${W}/plain.yml`]: `on: push\n${job('    uses: ./.github/workflows/deploy.yml\n')}`,
+    // Follows it by its name, which its file folds over two lines.
+    [`${W}/after.yml`]: `on:\n  workflow_run:\n    workflows: [Build and deploy]\n${job(steps)}`,
+    [`${W}/other.yml`]: `name: Other\non: push\n${job('    uses: ./.github/workflows/other-deploy.yml\n')}`,
+    [`${W}/other-deploy.yml`]: `on: workflow_call\n${job(steps)}`,
+    'tools/act/action.yml': 'runs:\n  using: composite\n  steps:\n    - run: make\n      shell: bash\n',
+    [`${W}/uses-action.yml`]: `on: push\n${job(`${steps}      - uses: ./tools/act\n`)}`,
+    [`${W}/escaped-action.yml`]: `on: push\n${job(`${steps}      - uses: "./tools/\\x61ct"\n`)}`,
+  };
+
+  it('links a changed file to its callers however YAML spells the path, and to what follows it by name', () => {
+    const ws = tree(files);
+    expect(linkedWorkflows([`${W}/deploy.yml`], ws, ws).sort()).toEqual([
+      `${W}/after.yml`,
+      `${W}/deploy.yml`,
+      `${W}/escaped.yml`,
+      `${W}/plain.yml`,
+    ]);
+    expect(linkedWorkflows([`${W}/after.yml`], ws, ws)).toContain(`${W}/deploy.yml`);
+    expect(linkedWorkflows(['tools/act/action.yml'], ws, ws).sort()).toEqual([
+      `${W}/escaped-action.yml`,
+      `${W}/uses-action.yml`,
+      'tools/act/action.yml',
+    ]);
+    expect(linkedWorkflows([`${W}/other.yml`], ws, ws).sort()).toEqual([
+      `${W}/other-deploy.yml`,
+      `${W}/other.yml`,
+    ]);
+  });
+});

@@ -170,13 +170,12 @@ export function linkedWorkflows(changed: readonly string[], head: Workspace, bas
   const every = everyWorkflow(changed, head, base);
   const known = new Set(every);
   if (changed.some((f) => !known.has(f))) return every;
-  const heads = workflowLinks(head.tree());
-  const bases = workflowLinks(base.tree());
+  const trees = [treeLinks(head.tree()), treeLinks(base.tree())];
   const seen = new Set(changed);
   const queue = [...changed];
   for (let f = queue.shift(); f !== undefined; f = queue.shift()) {
-    for (const links of [heads, bases]) {
-      for (const next of links.get(f) ?? []) {
+    for (const links of trees) {
+      for (const next of links.of(f)) {
         if (seen.has(next)) continue;
         seen.add(next);
         queue.push(next);
@@ -186,25 +185,68 @@ export function linkedWorkflows(changed: readonly string[], head: Workspace, bas
   return [...seen].filter((f) => known.has(f));
 }
 
+/** The links of {@link linkedWorkflows} of one tree, found as the walk asks for them (one per tree). */
+function treeLinks(workspace: Workspace): TreeLinks {
+  return workspace.memo('workflow-links', '', () => new TreeLinks(workspace));
+}
+
+/** A file's name in a path: the part after its last slash. */
+const baseName = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+
+/** Action metadata, whose directory a step's `uses:` names. */
+const ACTION_FILE = /(?:^|\/)action\.ya?ml$/;
+
 /**
- * The links of {@link linkedWorkflows} of one tree, both ways: each workflow or action file to the
- * files it calls or names and to those that call or name it. Built once per tree.
+ * The links between the workflow and action files of one tree, both ways: a file to the paths it
+ * calls or names and to the files that call or name it. A pull request asks about the few files it
+ * changes and those linked to them, so a file is parsed only when it may be linked to what is asked:
+ * a file's links are found in its text, and a file whose text cannot hold a `uses:` reaching the path
+ * asked about, nor a `workflow_run` trigger, is not parsed (see {@link mayName}).
  */
-function workflowLinks(workspace: Workspace): Map<string, Set<string>> {
-  return workspace.memo('workflow-links', '', () => {
-    const links = new Map<string, Set<string>>();
-    const link = (a: string, b: string) => {
-      if (a === b) return;
-      for (const [from, to] of [
-        [a, b],
-        [b, a],
-      ] as const) {
-        const set = links.get(from);
-        if (set) set.add(to);
-        else links.set(from, new Set([to]));
-      }
+class TreeLinks {
+  private readonly files: string[];
+  private readonly listed: Set<string>;
+  private readonly outgoing = new Map<string, Set<string>>();
+  private readonly asked = new Map<string, Set<string>>();
+
+  constructor(private readonly workspace: Workspace) {
+    this.files = workflowFiles(workspace);
+    this.listed = new Set(this.files);
+  }
+
+  /** The paths linked to `node` (a file, or a directory a `uses:` names), either way. */
+  of(node: string): Set<string> {
+    let links = this.asked.get(node);
+    if (links) return links;
+    links = new Set(this.from(node));
+    const names = this.namesOf(node);
+    for (const file of this.files) {
+      if (file === node || links.has(file)) continue;
+      const text = this.workspace.text(file);
+      if (text === undefined) continue;
+      const follows = names.length > 0 && (text.includes('workflow_run') || escapes(text));
+      if ((follows || mayName(text, node)) && this.from(file).has(node)) links.add(file);
+    }
+    this.asked.set(node, links);
+    return links;
+  }
+
+  /**
+   * The paths a file calls or names: for each `uses:` of its jobs and steps, the path it names and
+   * the action metadata there; for each name its `workflow_run` triggers follow, the workflows that go
+   * by it (their `name:`, or their file name). Empty for a path that is no file of this tree.
+   */
+  private from(file: string): Set<string> {
+    let out = this.outgoing.get(file);
+    if (out) return out;
+    out = new Set();
+    this.outgoing.set(file, out);
+    const source = this.listed.has(file) ? readWorkflowSource(this.workspace, file) : undefined;
+    if (!source) return out;
+    const add = (target: string) => {
+      if (target !== file) out.add(target);
     };
-    const called = (from: string, uses: string) => {
+    const called = (uses: string) => {
       const ref = parseUses(uses);
       const path =
         ref.kind === 'local'
@@ -214,40 +256,74 @@ function workflowLinks(workspace: Workspace): Map<string, Set<string>> {
             : undefined;
       if (path === undefined) return;
       const dir = path.replace(/\/$/, '');
-      link(from, dir);
-      for (const name of ['action.yml', 'action.yaml']) link(from, dir === '' ? name : `${dir}/${name}`);
+      add(dir);
+      for (const name of ['action.yml', 'action.yaml']) add(dir === '' ? name : `${dir}/${name}`);
     };
-    const byName = new Map<string, string[]>();
-    const followers: { path: string; names: string[] }[] = [];
-    const sources = workflowSources(workspace);
-    for (const source of sources) {
-      if (source.kind !== 'workflow') continue;
-      for (const name of [source.name?.value, source.path.replace(/^.*\//, '')]) {
-        if (typeof name !== 'string') continue;
-        const list = byName.get(name);
-        if (list) list.push(source.path);
-        else byName.set(name, [source.path]);
-      }
-      for (const trigger of source.on?.events ?? []) {
-        if (trigger.event !== 'workflow_run') continue;
-        const config = trigger.config?.value as { workflows?: unknown } | null | undefined;
-        const list = config?.workflows;
-        const names = Array.isArray(list) ? list.map(String) : typeof list === 'string' ? [list] : [];
-        followers.push({ path: source.path, names });
-      }
-    }
-    for (const { path, names } of followers)
-      for (const name of names) for (const named of byName.get(name) ?? []) link(path, named);
-    walkWorkflows(sources, {
+    walkWorkflows([source], {
       everyStep: true,
-      job(job, workflow) {
-        if (job.uses) called(workflow.path, job.uses.value);
+      job(job) {
+        if (job.uses) called(job.uses.value);
       },
-      step(step, source) {
-        if (step.uses) called(source.path, step.uses.value);
+      step(step) {
+        if (step.uses) called(step.uses.value);
       },
     });
-    return links;
+    if (source.kind !== 'workflow') return out;
+    for (const trigger of source.on?.events ?? []) {
+      if (trigger.event !== 'workflow_run') continue;
+      const config = trigger.config?.value as { workflows?: unknown } | null | undefined;
+      const list = config?.workflows;
+      const names = Array.isArray(list) ? list.map(String) : typeof list === 'string' ? [list] : [];
+      for (const name of names) for (const named of this.named(name)) add(named);
+    }
+    return out;
+  }
+
+  /** The names a `workflow_run` trigger may follow a workflow of this tree by: its `name:`, its file name. */
+  private namesOf(file: string): string[] {
+    if (!this.listed.has(file)) return [];
+    const source = readWorkflowSource(this.workspace, file);
+    if (source?.kind !== 'workflow') return [];
+    const name = source.name?.value;
+    return typeof name === 'string' ? [name, baseName(file)] : [baseName(file)];
+  }
+
+  /** The workflows of this tree that go by `name`: its text holds the name's words, then its parse says so. */
+  private named(name: string): string[] {
+    const words = name.split(/\s+/).filter((w) => w !== '');
+    return this.files.filter((file) => {
+      if (baseName(file) !== name) {
+        const text = this.workspace.text(file);
+        if (text === undefined) return false;
+        const spelled = words.some((w) => /['"\\]/.test(w)) || escapes(text);
+        if (!spelled && !words.every((w) => text.includes(w))) return false;
+      }
+      return this.namesOf(file).includes(name);
+    });
+  }
+}
+
+/**
+ * Whether YAML text may spell a value other than as its characters: an escape of a double-quoted
+ * scalar (`\x2e`), or a binary scalar. Such a file is parsed whatever it seems to name.
+ */
+function escapes(text: string): boolean {
+  return text.includes('\\') || text.includes('binary');
+}
+
+/**
+ * Whether a workflow or action text may hold a `uses:` whose path is `node`, or the directory of the
+ * action metadata `node`: the path's last part, word by word (YAML folds a long scalar at spaces, and
+ * writes a quote in a single-quoted one twice), is in the text, unless the text escapes characters
+ * (see {@link escapes}). A path at the root (`uses: ./`) may be named by any text.
+ */
+function mayName(text: string, node: string): boolean {
+  if (escapes(text)) return true;
+  const paths = ACTION_FILE.test(node) ? [node, node.slice(0, Math.max(0, node.lastIndexOf('/')))] : [node];
+  return paths.some((p) => {
+    const last = baseName(p);
+    if (last === '' || /['"\\]/.test(last)) return true;
+    return last.split(/\s+/).every((w) => w === '' || text.includes(w));
   });
 }
 
