@@ -175,9 +175,11 @@ export function packRepository(dir) {
 /**
  * Changes `changed` tracked files on a branch `pr` (a pull request's head, made afresh from main) and
  * commits them; returns main's commit, the pull request's base. The first five are workflows unless
- * `workflows` is false (then every changed file is a source file).
+ * `workflows` is false (then every changed file is a source file). Each file gets a comment line;
+ * with `steps`, each workflow also a step of its last job (a change to what it runs, as most edits
+ * of a workflow are, where a comment leaves its parsed values as they were).
  */
-export function makePullRequest(dir, changed = 50, { workflows = true } = {}) {
+export function makePullRequest(dir, changed = 50, { workflows = true, steps = false } = {}) {
   const git = (...args) =>
     execFileSync('git', args, { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 30 });
   git('checkout', '-q', '-f', 'main');
@@ -192,6 +194,9 @@ export function makePullRequest(dir, changed = 50, { workflows = true } = {}) {
     mkdirSync(path.dirname(abs), { recursive: true });
     const comment = /\.(yml|py)$/.test(rel) ? '#' : '//';
     writeFileSync(abs, `${comment} changed by the pull request ${i}\n`, { flag: 'a' });
+    if (steps && rel.endsWith('.yml')) {
+      writeFileSync(abs, `      - run: echo "step added by the pull request ${i}"\n`, { flag: 'a' });
+    }
   }
   git('add', '-A');
   git('-c', 'user.name=bench', '-c', 'user.email=bench@example.test', 'commit', '-q', '-m', 'pr');

@@ -345,6 +345,11 @@ function main() {
   // Pull requests of 5, 50 and 500 changed files (five of them workflows): the cost should follow
   // the change.
   for (const size of PR_SIZES) pullRequest(`${size} changed files`, makePullRequest(REPO, size));
+  // The same 50 files where each workflow's edit changes what it runs, not only its comments.
+  pullRequest(
+    '50 changed files, a step added to each of the 5 workflows',
+    makePullRequest(REPO, 50, { steps: true }),
+  );
   // Five source files only: no rule that reads across files reads them.
   pullRequest('5 changed source files, no workflow', makePullRequest(REPO, 5, { workflows: false }));
 
