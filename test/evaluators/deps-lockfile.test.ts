@@ -387,6 +387,15 @@ describe('deps.lockfile: a manifest an image build puts beside a committed lockf
       [],
     ],
     ['in the exec form', 'WORKDIR /app\nCOPY ["backends/edge/Cargo.toml", "Cargo.lock", "./"]\n', {}, []],
+    // The manifest's name is nowhere in the text as written: the words read it through escapes.
+    ['by a name with an escaped character', 'COPY backends/edge/Cargo.t\\oml Cargo.lock ./\n', {}, []],
+    ['by a name a continued line splits', 'COPY backends/edge/Cargo.to\\\nml Cargo.lock ./\n', {}, []],
+    [
+      'by a name a continued line splits past a comment',
+      'COPY backends/edge/Cargo.to\\\n# the manifest\n\nml Cargo.lock ./\n',
+      {},
+      [],
+    ],
     [
       'a lockfile the repository does not hold',
       'COPY backends/edge/Cargo.toml Cargo.toml\nCOPY gen/Cargo.lock Cargo.lock\n',

@@ -162,7 +162,7 @@ function lockedByNix(ws: Workspace, dir: string): boolean {
  */
 function lockedInImageBuild(ws: Workspace, manifest: string, locks: readonly string[]): boolean {
   const name = path.basename(manifest);
-  for (const placed of imageCopies(ws)) {
+  for (const placed of imageCopies(ws, name)) {
     const at = [...placed].filter(([, from]) => from === manifest).map(([to]) => to);
     for (const to of at) {
       if (path.basename(to) !== name) continue;
@@ -178,17 +178,35 @@ function lockedInImageBuild(ws: Workspace, manifest: string, locks: readonly str
 
 /**
  * The files each stage of the repository's Dockerfiles copies from the build context, by where they
- * land (see `Stage.placed`), from the Dockerfile models the Dockerfile rules share.
+ * land (see `Stage.placed`), from the Dockerfile models the Dockerfile rules share: of the
+ * Dockerfiles that may copy a file named `name`.
  */
-function imageCopies(ws: Workspace): ReadonlyMap<string, string>[] {
-  return ws.memo('deps-lockfile-image-copies', '', () =>
+function imageCopies(ws: Workspace, name: string): ReadonlyMap<string, string>[] {
+  return ws.memo('deps-lockfile-image-copies', name, () =>
     ws
       .glob(DOCKERFILE_GLOBS)
-      // Only a file that copies can place a manifest; the test spares parsing the rest.
-      .filter((file) => /^\s*COPY\b/im.test(ws.text(file) ?? ''))
+      .filter((file) => mayCopy(ws.text(file) ?? '', name))
       .flatMap((file) => readDockerfile(ws, file)?.stages.map((stage) => stage.placed) ?? []),
   );
 }
+
+/**
+ * Whether a Dockerfile's text may copy a file of this name into place: it has a COPY, and the name is
+ * in it once its escapes are read as a Dockerfile's words read them (an escape character, `\\` or the
+ * one a directive sets, before a line break continues the line past any comment or empty lines; before
+ * another character, it stands for that character). The test spares parsing the rest (a Dockerfile
+ * that copies its whole context, `COPY . .`, names no manifest a copy can be traced to).
+ */
+function mayCopy(text: string, name: string): boolean {
+  if (!/^\s*COPY\b/im.test(text)) return false;
+  if (text.includes(name)) return true;
+  if (!/[\\`]/.test(text)) return false;
+  const read = text.replace(CONTINUATION, '').replace(/[\\`]([^\r\n])/g, '$1');
+  return read.includes(name);
+}
+
+/** An escape character that continues a line: with the line break and the comment or empty lines after it. */
+const CONTINUATION = /[\\`]\r?\n(?:[ \t]*(?:#[^\n]*)?\r?\n)*/g;
 
 /** One finding for the manifests that one missing lockfile would cover. */
 function lockFinding(ws: Workspace, req: Requirement, files: string[]): RawFinding {
