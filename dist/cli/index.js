@@ -10372,8 +10372,8 @@ function changeFingerprints(problems, changeRules) {
     return out;
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 158 modules
-var registry = __nccwpck_require__(834);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 159 modules
+var registry = __nccwpck_require__(1386);
 ;// CONCATENATED MODULE: ./lib/core/version.js
 /** controlgate's version; kept equal to package.json by a test. */
 const VERSION = '0.1.0';
@@ -20940,8 +20940,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: recordingApi
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 158 modules
-var registry = __nccwpck_require__(834);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 159 modules
+var registry = __nccwpck_require__(1386);
 // EXTERNAL MODULE: ./lib/core/evaluators/dockerfile/secret-env.js
 var secret_env = __nccwpck_require__(7911);
 // EXTERNAL MODULE: ./lib/core/evaluators/k8s/env-secret-literal.js
@@ -25157,7 +25157,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 834:
+/***/ 1386:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28561,6 +28561,8 @@ class LineCommands {
  */
 /** The files whose commands build, run and push images; rules that read them name these globs. */
 const IMAGE_BUILD_SOURCES = [...shell_commands/* SCRIPT_FILES */.iF, '**/package.json'];
+/** The shell scripts of the tree, read for what they source (see {@link relatedScripts}). */
+const SHELL_SCRIPTS = ['**/*.sh', '**/*.bash'];
 /** The programs whose `build` subcommand builds an image from a Dockerfile. */
 const BUILDERS = new Set(['docker', 'podman', 'nerdctl', 'buildah']);
 /** Lines worth lexing: those that name a container engine. */
@@ -28572,6 +28574,14 @@ const ENGINE = /\b(?:docker|podman|nerdctl|buildah)\b/;
  * them again.
  */
 const NAMES_ENGINE = (0,screens/* defineScreen */.ME)('container-engine-commands', (_file, text) => ENGINE.test(text) || VARIABLE_ENGINE_LINE.test(text) || text.includes('build-push-action'));
+/**
+ * Whether the file, on this tree, is read for its image commands: it is there and names a container
+ * engine ({@link NAMES_ENGINE}, the screen {@link repositoryImages} and {@link cloudBuilds} list
+ * their sources through).
+ */
+function namesEngine(workspace, file) {
+    return workspace.has(file) && workspace.passesScreen(file, NAMES_ENGINE);
+}
 /**
  * A container engine run through a variable (`$CONTAINER_RUNTIME build`, `"${DOCKER}" buildx build`,
  * a Makefile's `$(DOCKER) push`): the lines worth lexing for one, besides those naming an engine.
@@ -29017,8 +29027,6 @@ function sourcedScripts(workspace, file, text) {
     }
     return out;
 }
-/** The shell scripts of the tree, read for what they source. */
-const SHELL_SCRIPTS = ['**/*.sh', '**/*.bash'];
 /**
  * The texts of the scripts whose variables a shell script may run with: those it sources, and, for
  * each script that sources it, that script and the others it sources (one level each way: an install
@@ -29722,6 +29730,85 @@ function built_stages_record(value) {
         : undefined;
 }
 
+;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/official-image-source.js
+
+
+/**
+ * The source repository of a Docker Official Image. The official-images program builds such an image
+ * from the library manifest the repository's `generate-stackbrew-library.sh` prints (its `GitRepo:`,
+ * `Directory:` and commit fields), FROM other official images only, and rebuilds it whenever one of
+ * those parents is updated; it does not accept a FROM pinned by digest, which would defeat those
+ * rebuilds (docker-library/official-images, "What are Official Images?"). The script is the
+ * repository's, which a pull request can write: rules lower their findings on it, never drop them.
+ */
+/** The script at the root of an official image's source repository that prints its library manifest. */
+const LIBRARY_SCRIPT = 'generate-stackbrew-library.sh';
+/** A line of a library manifest that the script prints: the repository the build checks out. */
+const MANIFEST_FIELD = /^\s*GitRepo:/m;
+/** Whether the repository is the source of a Docker Official Image (read once per tree). */
+function officialImageSource(workspace) {
+    const tree = workspace.tree();
+    return tree.memo('official-image-source', LIBRARY_SCRIPT, (file) => {
+        const text = tree.has(file) ? tree.text(file) : undefined;
+        return text !== undefined && MANIFEST_FIELD.test(text);
+    });
+}
+/** Whether an image reference (ARG defaults substituted) names a Docker Official Image. */
+function isOfficialImage(image) {
+    const ref = (0,image_ref/* parseImageRef */.Q)(image);
+    const name = ref && libraryName(ref);
+    return name !== undefined && name !== '' && officialImageNames().has(name.toLowerCase());
+}
+/** What the repository is, said at the start of the reasons below. */
+const SOURCE = `the repository is the source of a Docker Official Image, whose library manifest its ${LIBRARY_SCRIPT} ` +
+    'prints: the official-images program builds it FROM other official images';
+/** Why a tag-only FROM of an official image is expected in such a repository. */
+const OFFICIAL_IMAGE_PARENT = `${SOURCE}, rebuilds it whenever this parent is updated, and does not accept a FROM pinned by digest`;
+/** Why a Dockerfile built only FROM official images in such a repository gets its parents' fixes without an updater. */
+const OFFICIAL_IMAGE_REBUILT = `${SOURCE} and rebuilds it whenever one of them is updated, so their fixes reach it without an update here`;
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/build-sources-change.js
+
+
+
+
+let screened;
+let otherwise;
+/**
+ * Whether the Dockerfile rules that read the repository's builds read this file for its image
+ * commands alone, and so only when it names a container engine: a workflow, a Makefile, a GitLab CI
+ * or Cloud Build file, a package.json. A shell script is read for its variables too, by the scripts
+ * that source it whatever it names; compose, Bake and `.env` files, the official-image library script
+ * and Dockerfiles are read whole.
+ */
+function readOnlyForImageCommands(file) {
+    screened ??= (0,workspace_glob/* pathMatcher */.kZ)([
+        ...IMAGE_BUILD_SOURCES.filter((g) => !SHELL_SCRIPTS.includes(g)),
+        ...CLOUD_BUILD_SOURCES,
+    ]);
+    otherwise ??= (0,workspace_glob/* pathMatcher */.kZ)([
+        ...SHELL_SCRIPTS,
+        ...COMPOSE_BUILD_SOURCES,
+        ...BAKE_FILES,
+        LIBRARY_SCRIPT,
+        `**/${LIBRARY_SCRIPT}`,
+        ...FROM_IMAGE_SOURCES,
+    ]);
+    return screened(file) && !otherwise(file);
+}
+/**
+ * `Evaluator.affectedBy` of the rules that judge a Dockerfile's base image by the repository's
+ * builds (an image built here, a build that publishes the Dockerfile, the stage a build targets):
+ * every Dockerfile of either tree when a changed file may tell them something else on the head than
+ * on the base, none when every changed file is one they read only for its image commands
+ * ({@link readOnlyForImageCommands}) and it names no container engine on either tree (a workflow
+ * that runs the tests, edited): such a file gives them nothing to read on both.
+ */
+function dockerfilesToldBy(changed, head, base) {
+    const tells = changed.some((f) => !readOnlyForImageCommands(f) || namesEngine(head, f) || namesEngine(base, f));
+    return tells ? everyDockerfile(changed, head, base) : [];
+}
+
 // EXTERNAL MODULE: ./lib/core/parsers/devcontainer.js
 var devcontainer = __nccwpck_require__(3516);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/dev-environment.js
@@ -29854,6 +29941,7 @@ function toolingImageNote(file, published) {
 
 
 
+
 /**
  * Flags stages built FROM an image with no tag or a tag that names no version (`latest`, `dind`,
  * `stable`, `postgresql-latest`) and no digest: each build may get a different image. `scratch` and
@@ -29868,7 +29956,7 @@ const dockerfileBaseImage = (0,types/* defineEvaluator */.D)({
     // The repository's build scripts tell an image it builds itself (see image-builds.ts), and its
     // builds (Bake files among them) the build arguments and contexts they give a FROM.
     readsOtherFiles: STAGE_BUILD_SOURCES,
-    affectedBy: everyDockerfile,
+    affectedBy: dockerfilesToldBy,
     summary: 'Dockerfile stages whose base image has no tag or one that names no version ("latest", "dind"), and no digest.',
     schema: {
         type: 'object',
@@ -30131,43 +30219,6 @@ function describe(verdict, stage, reportUnresolved) {
             return undefined;
     }
 }
-
-;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/official-image-source.js
-
-
-/**
- * The source repository of a Docker Official Image. The official-images program builds such an image
- * from the library manifest the repository's `generate-stackbrew-library.sh` prints (its `GitRepo:`,
- * `Directory:` and commit fields), FROM other official images only, and rebuilds it whenever one of
- * those parents is updated; it does not accept a FROM pinned by digest, which would defeat those
- * rebuilds (docker-library/official-images, "What are Official Images?"). The script is the
- * repository's, which a pull request can write: rules lower their findings on it, never drop them.
- */
-/** The script at the root of an official image's source repository that prints its library manifest. */
-const LIBRARY_SCRIPT = 'generate-stackbrew-library.sh';
-/** A line of a library manifest that the script prints: the repository the build checks out. */
-const MANIFEST_FIELD = /^\s*GitRepo:/m;
-/** Whether the repository is the source of a Docker Official Image (read once per tree). */
-function officialImageSource(workspace) {
-    const tree = workspace.tree();
-    return tree.memo('official-image-source', LIBRARY_SCRIPT, (file) => {
-        const text = tree.has(file) ? tree.text(file) : undefined;
-        return text !== undefined && MANIFEST_FIELD.test(text);
-    });
-}
-/** Whether an image reference (ARG defaults substituted) names a Docker Official Image. */
-function isOfficialImage(image) {
-    const ref = (0,image_ref/* parseImageRef */.Q)(image);
-    const name = ref && libraryName(ref);
-    return name !== undefined && name !== '' && officialImageNames().has(name.toLowerCase());
-}
-/** What the repository is, said at the start of the reasons below. */
-const SOURCE = `the repository is the source of a Docker Official Image, whose library manifest its ${LIBRARY_SCRIPT} ` +
-    'prints: the official-images program builds it FROM other official images';
-/** Why a tag-only FROM of an official image is expected in such a repository. */
-const OFFICIAL_IMAGE_PARENT = `${SOURCE}, rebuilds it whenever this parent is updated, and does not accept a FROM pinned by digest`;
-/** Why a Dockerfile built only FROM official images in such a repository gets its parents' fixes without an updater. */
-const OFFICIAL_IMAGE_REBUILT = `${SOURCE} and rebuilds it whenever one of them is updated, so their fixes reach it without an update here`;
 
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/toml.js
 var toml = __nccwpck_require__(3534);
@@ -31529,6 +31580,7 @@ const dockerfileAddUrl = (0,types/* defineEvaluator */.D)({
 
 
 
+
 /**
  * `dockerfile.base-image-digest`: stages built FROM an external image that carries a version tag but
  * no `@sha256:` digest. A tag can be re-pushed, so only a digest names the exact image that was
@@ -31547,7 +31599,7 @@ const dockerfileBaseImageDigest = (0,types/* defineEvaluator */.D)({
     // The repository's build scripts tell an image it builds itself (see image-builds.ts), and the
     // script of an official image's source repository tells one (see official-image-source.ts).
     readsOtherFiles: [...IMAGE_BUILD_SOURCES, LIBRARY_SCRIPT],
-    affectedBy: everyDockerfile,
+    affectedBy: dockerfilesToldBy,
     summary: 'Dockerfile stages whose external base image has a tag but no @sha256 digest.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
@@ -31721,6 +31773,8 @@ function exposedPort(word, forbidden) {
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./lib/core/parsers/workflow.js
+var parsers_workflow = __nccwpck_require__(8539);
 // EXTERNAL MODULE: ./lib/core/workspace/focus.js
 var workspace_focus = __nccwpck_require__(6981);
 // EXTERNAL MODULE: ./lib/core/fix/edits.js
@@ -31830,6 +31884,7 @@ function lineText(text, lines, line) {
 
 
 
+
 /**
  * The Dockerfiles whose judgement a change to build sources alone may alter (`Evaluator.affectedBy`):
  * on either tree, those the builds of the changed files name (the stage they target, whether they
@@ -31843,10 +31898,16 @@ async function root_user_builtBy(changed, head, base) {
     if (changed.some((f) => direct(f)))
         return everyDockerfile(changed, head, base);
     const isSource = (0,workspace_glob/* pathMatcher */.kZ)(STAGE_BUILD_SOURCES);
-    const folders = new Set(changed.map((f) => external_node_path_.posix.dirname(f)));
+    // A workflow's builds are its own text's: the workflows beside it change nothing of them (unless
+    // its name makes it a compose or Bake file too, which files beside it may override).
+    const merged = (0,workspace_glob/* pathMatcher */.kZ)([...COMPOSE_BUILD_SOURCES, ...BAKE_FILES]);
+    const folders = new Set(changed.filter((f) => !(0,parsers_workflow/* isWorkflowPath */.$u)(f) || merged(f)).map((f) => external_node_path_.posix.dirname(f)));
     const files = new Set();
     for (const tree of [head.tree(), base.tree()]) {
-        const near = tree.files.filter((f) => folders.has(external_node_path_.posix.dirname(f)) && isSource(f));
+        const near = changed.filter((f) => isSource(f));
+        if (folders.size > 0) {
+            near.push(...tree.files.filter((f) => folders.has(external_node_path_.posix.dirname(f)) && isSource(f)));
+        }
         const view = new workspace_focus/* FocusedWorkspace */.z(tree, near);
         for (const b of repositoryImages(view).builds)
             for (const d of b.dockerfiles)
@@ -39615,8 +39676,6 @@ function covered(coverage, sse, resolve) {
         c.names.add(ref);
 }
 
-// EXTERNAL MODULE: ./lib/core/parsers/workflow.js
-var parsers_workflow = __nccwpck_require__(8539);
 // EXTERNAL MODULE: ./lib/core/parsers/workflow-expressions.js + 1 modules
 var workflow_expressions = __nccwpck_require__(2155);
 // EXTERNAL MODULE: ./lib/core/evaluators/workflow/callers.js
@@ -41682,8 +41741,11 @@ const OFF_DEFAULT_BRANCH = new Set(['pull_request', 'merge_group', 'release', 'w
 function defaultBranchRun(workspace) {
     const tree = workspace.tree();
     return tree.memo('cache-poisoning-default-branch-run', '', () => {
-        for (const source of (0,parsers_workflow/* workflowSources */.Gf)(tree, tree.glob(parsers_workflow/* WORKFLOW_GLOBS */.iK))) {
-            if (source.kind !== 'workflow')
+        // One workflow at a time: most repositories' first workflow runs on pushes to a branch, and a
+        // pull request asks this of both trees (see `affectedBy`).
+        for (const file of tree.glob(parsers_workflow/* WORKFLOW_GLOBS */.iK)) {
+            const source = (0,parsers_workflow/* readWorkflowSource */.$Z)(tree, file);
+            if (source?.kind !== 'workflow')
                 continue;
             const events = source.on?.events ?? [];
             if (events.length === 0)
@@ -56740,7 +56802,7 @@ function lockedByNix(ws, dir) {
  */
 function lockedInImageBuild(ws, manifest, locks) {
     const name = node_path_posix__WEBPACK_IMPORTED_MODULE_0__.basename(manifest);
-    for (const placed of imageCopies(ws)) {
+    for (const placed of imageCopies(ws, name)) {
         const at = [...placed].filter(([, from]) => from === manifest).map(([to]) => to);
         for (const to of at) {
             if (node_path_posix__WEBPACK_IMPORTED_MODULE_0__.basename(to) !== name)
@@ -56757,15 +56819,34 @@ function lockedInImageBuild(ws, manifest, locks) {
 }
 /**
  * The files each stage of the repository's Dockerfiles copies from the build context, by where they
- * land (see `Stage.placed`), from the Dockerfile models the Dockerfile rules share.
+ * land (see `Stage.placed`), from the Dockerfile models the Dockerfile rules share: of the
+ * Dockerfiles that may copy a file named `name`.
  */
-function imageCopies(ws) {
-    return ws.memo('deps-lockfile-image-copies', '', () => ws
+function imageCopies(ws, name) {
+    return ws.memo('deps-lockfile-image-copies', name, () => ws
         .glob(_parsers_dockerfile_js__WEBPACK_IMPORTED_MODULE_2__/* .DOCKERFILE_GLOBS */ .LW)
-        // Only a file that copies can place a manifest; the test spares parsing the rest.
-        .filter((file) => /^\s*COPY\b/im.test(ws.text(file) ?? ''))
+        .filter((file) => mayCopy(ws.text(file) ?? '', name))
         .flatMap((file) => (0,_parsers_dockerfile_js__WEBPACK_IMPORTED_MODULE_2__/* .readDockerfile */ .n_)(ws, file)?.stages.map((stage) => stage.placed) ?? []));
 }
+/**
+ * Whether a Dockerfile's text may copy a file of this name into place: it has a COPY, and the name is
+ * in it once its escapes are read as a Dockerfile's words read them (an escape character, `\\` or the
+ * one a directive sets, before a line break continues the line past any comment or empty lines; before
+ * another character, it stands for that character). The test spares parsing the rest (a Dockerfile
+ * that copies its whole context, `COPY . .`, names no manifest a copy can be traced to).
+ */
+function mayCopy(text, name) {
+    if (!/^\s*COPY\b/im.test(text))
+        return false;
+    if (text.includes(name))
+        return true;
+    if (!/[\\`]/.test(text))
+        return false;
+    const read = text.replace(CONTINUATION, '').replace(/[\\`]([^\r\n])/g, '$1');
+    return read.includes(name);
+}
+/** An escape character that continues a line: with the line break and the comment or empty lines after it. */
+const CONTINUATION = /[\\`]\r?\n(?:[ \t]*(?:#[^\n]*)?\r?\n)*/g;
 /** One finding for the manifests that one missing lockfile would cover. */
 function lockFinding(ws, req, files) {
     const expected = `expected ${(0,_generic_shared_js__WEBPACK_IMPORTED_MODULE_6__/* .orList */ .A3)(req.locks.map((l) => `\`${l}\``))}`;
@@ -64358,13 +64439,12 @@ function linkedWorkflows(changed, head, base) {
     const known = new Set(every);
     if (changed.some((f) => !known.has(f)))
         return every;
-    const heads = workflowLinks(head.tree());
-    const bases = workflowLinks(base.tree());
+    const trees = [treeLinks(head.tree()), treeLinks(base.tree())];
     const seen = new Set(changed);
     const queue = [...changed];
     for (let f = queue.shift(); f !== undefined; f = queue.shift()) {
-        for (const links of [heads, bases]) {
-            for (const next of links.get(f) ?? []) {
+        for (const links of trees) {
+            for (const next of links.of(f)) {
                 if (seen.has(next))
                     continue;
                 seen.add(next);
@@ -64374,28 +64454,71 @@ function linkedWorkflows(changed, head, base) {
     }
     return [...seen].filter((f) => known.has(f));
 }
+/** The links of {@link linkedWorkflows} of one tree, found as the walk asks for them (one per tree). */
+function treeLinks(workspace) {
+    return workspace.memo('workflow-links', '', () => new TreeLinks(workspace));
+}
+/** A file's name in a path: the part after its last slash. */
+const baseName = (p) => p.slice(p.lastIndexOf('/') + 1);
+/** Action metadata, whose directory a step's `uses:` names. */
+const ACTION_FILE = /(?:^|\/)action\.ya?ml$/;
 /**
- * The links of {@link linkedWorkflows} of one tree, both ways: each workflow or action file to the
- * files it calls or names and to those that call or name it. Built once per tree.
+ * The links between the workflow and action files of one tree, both ways: a file to the paths it
+ * calls or names and to the files that call or name it. A pull request asks about the few files it
+ * changes and those linked to them, so a file is parsed only when it may be linked to what is asked:
+ * a file's links are found in its text, and a file whose text cannot hold a `uses:` reaching the path
+ * asked about, nor a `workflow_run` trigger, is not parsed (see {@link mayName}).
  */
-function workflowLinks(workspace) {
-    return workspace.memo('workflow-links', '', () => {
-        const links = new Map();
-        const link = (a, b) => {
-            if (a === b)
-                return;
-            for (const [from, to] of [
-                [a, b],
-                [b, a],
-            ]) {
-                const set = links.get(from);
-                if (set)
-                    set.add(to);
-                else
-                    links.set(from, new Set([to]));
-            }
+class TreeLinks {
+    workspace;
+    files;
+    listed;
+    outgoing = new Map();
+    asked = new Map();
+    constructor(workspace) {
+        this.workspace = workspace;
+        this.files = (0,_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__/* .workflowFiles */ .BF)(workspace);
+        this.listed = new Set(this.files);
+    }
+    /** The paths linked to `node` (a file, or a directory a `uses:` names), either way. */
+    of(node) {
+        let links = this.asked.get(node);
+        if (links)
+            return links;
+        links = new Set(this.from(node));
+        const names = this.namesOf(node);
+        for (const file of this.files) {
+            if (file === node || links.has(file))
+                continue;
+            const text = this.workspace.text(file);
+            if (text === undefined)
+                continue;
+            const follows = names.length > 0 && (text.includes('workflow_run') || escapes(text));
+            if ((follows || mayName(text, node)) && this.from(file).has(node))
+                links.add(file);
+        }
+        this.asked.set(node, links);
+        return links;
+    }
+    /**
+     * The paths a file calls or names: for each `uses:` of its jobs and steps, the path it names and
+     * the action metadata there; for each name its `workflow_run` triggers follow, the workflows that go
+     * by it (their `name:`, or their file name). Empty for a path that is no file of this tree.
+     */
+    from(file) {
+        let out = this.outgoing.get(file);
+        if (out)
+            return out;
+        out = new Set();
+        this.outgoing.set(file, out);
+        const source = this.listed.has(file) ? (0,_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__/* .readWorkflowSource */ .$Z)(this.workspace, file) : undefined;
+        if (!source)
+            return out;
+        const add = (target) => {
+            if (target !== file)
+                out.add(target);
         };
-        const called = (from, uses) => {
+        const called = (uses) => {
             const ref = (0,_parsers_uses_js__WEBPACK_IMPORTED_MODULE_0__/* .parseUses */ .A)(uses);
             const path = ref.kind === 'local'
                 ? normalize(ref.path.replace(/@.*$/, ''))
@@ -64405,50 +64528,83 @@ function workflowLinks(workspace) {
             if (path === undefined)
                 return;
             const dir = path.replace(/\/$/, '');
-            link(from, dir);
+            add(dir);
             for (const name of ['action.yml', 'action.yaml'])
-                link(from, dir === '' ? name : `${dir}/${name}`);
+                add(dir === '' ? name : `${dir}/${name}`);
         };
-        const byName = new Map();
-        const followers = [];
-        const sources = (0,_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__/* .workflowSources */ .Gf)(workspace);
-        for (const source of sources) {
-            if (source.kind !== 'workflow')
-                continue;
-            for (const name of [source.name?.value, source.path.replace(/^.*\//, '')]) {
-                if (typeof name !== 'string')
-                    continue;
-                const list = byName.get(name);
-                if (list)
-                    list.push(source.path);
-                else
-                    byName.set(name, [source.path]);
-            }
-            for (const trigger of source.on?.events ?? []) {
-                if (trigger.event !== 'workflow_run')
-                    continue;
-                const config = trigger.config?.value;
-                const list = config?.workflows;
-                const names = Array.isArray(list) ? list.map(String) : typeof list === 'string' ? [list] : [];
-                followers.push({ path: source.path, names });
-            }
-        }
-        for (const { path, names } of followers)
-            for (const name of names)
-                for (const named of byName.get(name) ?? [])
-                    link(path, named);
-        (0,_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__/* .walkWorkflows */ .EG)(sources, {
+        (0,_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__/* .walkWorkflows */ .EG)([source], {
             everyStep: true,
-            job(job, workflow) {
+            job(job) {
                 if (job.uses)
-                    called(workflow.path, job.uses.value);
+                    called(job.uses.value);
             },
-            step(step, source) {
+            step(step) {
                 if (step.uses)
-                    called(source.path, step.uses.value);
+                    called(step.uses.value);
             },
         });
-        return links;
+        if (source.kind !== 'workflow')
+            return out;
+        for (const trigger of source.on?.events ?? []) {
+            if (trigger.event !== 'workflow_run')
+                continue;
+            const config = trigger.config?.value;
+            const list = config?.workflows;
+            const names = Array.isArray(list) ? list.map(String) : typeof list === 'string' ? [list] : [];
+            for (const name of names)
+                for (const named of this.named(name))
+                    add(named);
+        }
+        return out;
+    }
+    /** The names a `workflow_run` trigger may follow a workflow of this tree by: its `name:`, its file name. */
+    namesOf(file) {
+        if (!this.listed.has(file))
+            return [];
+        const source = (0,_parsers_workflow_js__WEBPACK_IMPORTED_MODULE_1__/* .readWorkflowSource */ .$Z)(this.workspace, file);
+        if (source?.kind !== 'workflow')
+            return [];
+        const name = source.name?.value;
+        return typeof name === 'string' ? [name, baseName(file)] : [baseName(file)];
+    }
+    /** The workflows of this tree that go by `name`: its text holds the name's words, then its parse says so. */
+    named(name) {
+        const words = name.split(/\s+/).filter((w) => w !== '');
+        return this.files.filter((file) => {
+            if (baseName(file) !== name) {
+                const text = this.workspace.text(file);
+                if (text === undefined)
+                    return false;
+                const spelled = words.some((w) => /['"\\]/.test(w)) || escapes(text);
+                if (!spelled && !words.every((w) => text.includes(w)))
+                    return false;
+            }
+            return this.namesOf(file).includes(name);
+        });
+    }
+}
+/**
+ * Whether YAML text may spell a value other than as its characters: an escape of a double-quoted
+ * scalar (`\x2e`), or a binary scalar. Such a file is parsed whatever it seems to name.
+ */
+function escapes(text) {
+    return text.includes('\\') || text.includes('binary');
+}
+/**
+ * Whether a workflow or action text may hold a `uses:` whose path is `node`, or the directory of the
+ * action metadata `node`: the path's last part, word by word (YAML folds a long scalar at spaces, and
+ * writes a quote in a single-quoted one twice), is in the text, unless the text escapes characters
+ * (see {@link escapes}). A path at the root (`uses: ./`) may be named by any text.
+ */
+function mayName(text, node) {
+    if (escapes(text))
+        return true;
+    const paths = ACTION_FILE.test(node) ? [node, node.slice(0, Math.max(0, node.lastIndexOf('/')))] : [node];
+    return paths.some((p) => {
+        const last = baseName(p);
+        if (last === '' || /['"\\]/.test(last))
+            return true;
+        return last.split(/\s+/).every((w) => w === '' || text.includes(w));
     });
 }
 /** `./a/./b/` -> `a/b/`: the path relative to the repository root, as the index lists files. */
