@@ -8,6 +8,7 @@ import { findingPaths, type StoredInputs, type StoredRule } from './base-results
 import type { RuleOutcome } from './evaluate-rule.js';
 import { getEvaluator } from './evaluators/registry.js';
 import { type CachedRule, FILE_CACHE_FORMAT, type FileCache, type ScreenRecord } from './file-cache.js';
+import { quietChange } from './quiet-change.js';
 import type { RawFinding, Rule } from './types.js';
 import { VERSION } from './version.js';
 import { pathMatcher } from './workspace/glob.js';
@@ -53,7 +54,7 @@ export function cacheable(rule: Rule): boolean {
  * Whether a change touches the other files a rule's findings depend on (`readsOtherFiles` globs):
  * then its cached results may be stale for files that did not change, and it is evaluated again.
  */
-function readsChanged(rule: Rule, changed: ReadonlySet<string>): boolean {
+function readsChanged(rule: Rule, changed: ReadonlySet<string>, quiet: (file: string) => boolean): boolean {
   if (changed.size === 0) return false;
   const globs = getEvaluator(rule.check.kind)?.readsOtherFiles;
   if (!globs || globs === true) return false;
@@ -61,7 +62,7 @@ function readsChanged(rule: Rule, changed: ReadonlySet<string>): boolean {
   // read when the cache was written is among what it examined (`judgedChanged`), and one it looked
   // for and did not find is among what it asked (the plan's existence questions).
   const match = pathMatcher(globs);
-  for (const p of changed) if (match(p)) return true;
+  for (const p of changed) if (match(p) && !quiet(p)) return true;
   return false;
 }
 
@@ -76,6 +77,7 @@ function judgedChanged(
   changed: ReadonlySet<string>,
   prev: FileCache,
   ruleIndex: ReadonlyMap<string, number>,
+  quiet: (file: string) => boolean,
 ): boolean {
   if (changed.size === 0) return false;
   const evaluator = getEvaluator(rule.check.kind);
@@ -83,7 +85,7 @@ function judgedChanged(
   const i = ruleIndex.get(rule.id)!;
   for (const p of changed) {
     const at = sortedIndex(prev.paths, p);
-    if (at >= 0 && prev.readers[prev.read[at]!]!.includes(i)) return true;
+    if (at >= 0 && prev.readers[prev.read[at]!]!.includes(i) && !quiet(p)) return true;
   }
   return false;
 }
@@ -107,6 +109,8 @@ export class CachePlan {
   readonly kept = new Set<string>();
   /** Files the kept rules read again: new, modified, untracked, or of another blob than cached. */
   readonly todo: string[] = [];
+  /** By kept rule: the positions of the quiet changes it read when the cache was written (see `quietFor`). */
+  private readonly quietRead = new Map<string, number[]>();
   readonly use: CacheUse;
   private readonly ruleIndex = new Map<string, number>();
   /** The earlier run's cache, when it fits the run. */
@@ -186,12 +190,19 @@ export class CachePlan {
     if (this.todo.length * 2 > files.length) why = `${this.todo.length} of ${files.length} files changed`;
     else {
       for (const r of rules) {
-        if (
-          this.ruleIndex.has(r.id) &&
-          !readsChanged(r, changed) &&
-          !judgedChanged(r, changed, prev, this.ruleIndex)
-        )
-          this.kept.add(r.id);
+        if (!this.ruleIndex.has(r.id)) continue;
+        const quiet = this.quietFor(r, prev);
+        if (readsChanged(r, changed, quiet) || judgedChanged(r, changed, prev, this.ruleIndex, quiet))
+          continue;
+        this.kept.add(r.id);
+        // A quiet change the rule read for its screen then, it reads again now: still examined.
+        const i = this.ruleIndex.get(r.id)!;
+        const read = [...changed].filter((p) => {
+          const at = sortedIndex(prev.paths, p);
+          return at >= 0 && quiet(p) && prev.readers[prev.read[at]!]!.includes(i);
+        });
+        const positions = read.flatMap((p) => workspace.scope.position(p) ?? []);
+        if (positions.length > 0) this.quietRead.set(r.id, positions);
       }
     }
     this.use = {
@@ -200,6 +211,28 @@ export class CachePlan {
       kept: this.kept.size,
       cacheable: rules.length,
       ...(why ? { reason: why } : {}),
+    };
+  }
+
+  /**
+   * The rule's quiet changes (see quiet-change.ts): a file the cache holds and the tree has now (an
+   * edit: what the rule examined of it stays), read by the rule only through a screen it passes
+   * neither now nor when the cache was written. An added or deleted file is no quiet change.
+   */
+  private quietFor(rule: Rule, prev: FileCache): (file: string) => boolean {
+    // Looked up when first asked: a plan whose change touches nothing the rule reads never asks.
+    let test: ReturnType<typeof quietChange> | null | undefined;
+    return (file) => {
+      if (test === undefined) {
+        const evaluator = getEvaluator(rule.check.kind);
+        test = (evaluator && quietChange(evaluator)) ?? null;
+      }
+      return (
+        test !== null &&
+        this.workspace.has(file) &&
+        sortedIndex(prev.paths, file) >= 0 &&
+        test(file, (f, screen) => this.screenedEither(f, screen.name))
+      );
     };
   }
 
@@ -239,7 +272,9 @@ export class CachePlan {
 
   /** A kept rule's findings on the unchanged files, by position in the tree, and the positions it read. */
   cached(id: string): RulePart {
-    return this.splitByRule().parts[this.ruleIndex.get(id)!] ?? { found: [], examined: [] };
+    const part = this.splitByRule().parts[this.ruleIndex.get(id)!] ?? { found: [], examined: [] };
+    const quiet = this.quietRead.get(id);
+    return quiet ? { ...part, examined: [...part.examined, ...quiet].sort((a, b) => a - b) } : part;
   }
 
   /**
@@ -296,24 +331,33 @@ function sortedIndex<T extends string | number>(list: readonly T[], item: T): nu
 }
 
 /** Each screen the stored rules list files through, with the glob lists they ask it under. */
-function screensAsked(across: Record<string, StoredRule>): Map<string, Map<string, string[]>> {
+function screensAsked(
+  across: Record<string, StoredRule>,
+  perFile: readonly Rule[],
+): Map<string, Map<string, string[]>> {
   const asked = new Map<string, Map<string, string[]>>();
-  const add = (inputs: StoredInputs) => {
-    for (const { patterns, screen } of inputs.screened) {
+  const add = (inputs: StoredInputs['screened']) => {
+    for (const { patterns, screen } of inputs) {
       const lists = asked.get(screen) ?? new Map<string, string[]>();
       asked.set(screen, lists);
       lists.set(JSON.stringify(patterns), patterns);
     }
   };
   for (const rule of Object.values(across)) {
-    add(rule.inputs);
-    for (const subject of rule.subjects ?? []) add(subject.inputs);
+    add(rule.inputs.screened);
+    for (const subject of rule.subjects ?? []) add(subject.inputs.screened);
+  }
+  // The screens of the per-file rules' other files (their quiet changes, see quiet-change.ts).
+  for (const rule of perFile) {
+    const reads = getEvaluator(rule.check.kind)?.screenedReads;
+    if (reads) add([{ patterns: [...reads.globs], screen: reads.screen.name }]);
   }
   return asked;
 }
 
 /**
- * The screen records of the next cache (see `FileCache.screens`): for each screen its rules ask,
+ * The screen records of the next cache (see `FileCache.screens`): for each screen its rules ask
+ * (the rules that read across files, and the `screenedReads` of the per-file rules in `perFile`),
  * which of the cached files its globs match pass it. A file unchanged since the previous cache
  * keeps the answer recorded there (its rules may not have run this time); the others are tested.
  */
@@ -321,9 +365,10 @@ export function recordScreens(
   cache: FileCache,
   workspace: Workspace,
   plan: CachePlan | undefined,
+  perFile: readonly Rule[] = [],
 ): Record<string, ScreenRecord> {
   const records: Record<string, ScreenRecord> = {};
-  for (const [name, lists] of screensAsked(cache.across)) {
+  for (const [name, lists] of screensAsked(cache.across, perFile)) {
     const screen = screenNamed(name);
     if (!screen) continue;
     const patterns = [...lists.keys()].sort().map((key) => lists.get(key)!);

@@ -12,6 +12,7 @@
 
 import type { BaseWorkspace } from './base-tree.js';
 import { getEvaluator } from './evaluators/registry.js';
+import { type PassesOnEither, quietChange } from './quiet-change.js';
 import type { Rule } from './types.js';
 import { pathMatcher } from './workspace/glob.js';
 import type { Workspace } from './workspace/workspace.js';
@@ -64,7 +65,12 @@ async function shiftOf(
   if (evaluator?.scope !== 'file' || !globs) return undefined;
   const match = globs === true ? () => true : pathMatcher(globs);
   const also = evaluator.readsAlso;
-  const because = changed.filter((p) => match(p) || also?.(p, [head, base]) === true);
+  const quiet = quietChange(evaluator);
+  const either: PassesOnEither = (p, screen) =>
+    [head, base].some((tree) => tree.has(p) && tree.passesScreen(p, screen));
+  const because = changed.filter(
+    (p) => (match(p) && quiet?.(p, either) !== true) || also?.(p, [head, base]) === true,
+  );
   if (because.length === 0) return undefined;
   const named = await evaluator.affectedBy?.(because, head, base);
   if (!named) return { files: 'all', because };

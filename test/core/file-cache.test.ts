@@ -411,6 +411,52 @@ describe('a full check with the results cache', () => {
     ]);
   });
 
+  it('keeps the Dockerfile rules when a workflow that names no container engine then or now changes, and evaluates them again when one starts building an image', async () => {
+    // They read a workflow only for its image commands (`Evaluator.screenedReads`).
+    const repo = scratchRepo();
+    const workflow = (step: string) =>
+      `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ${step}\n`;
+    repo.commit(
+      {
+        'app/Dockerfile': 'FROM acme/base:1.0\nUSER app\nCMD ["/app"]\n',
+        'base/Dockerfile': `FROM debian:12@sha256:${'d'.repeat(64)}\nUSER app\n`,
+        '.github/workflows/ci.yml': workflow('npm test'),
+        '.github/workflows/images.yml': workflow('echo no image yet'),
+      },
+      'first',
+    );
+    const onlyRules = [
+      'dockerfile-base-image-digest',
+      'dockerfile-base-image-unpinned',
+      'dockerfile-root-user',
+    ];
+    const options = { onlyRules, persona: 'auditor' as const };
+    const whole = () => runCheck({ root: repo.dir, now: NOW, ...options });
+    const kept = (r: Report) => r.summary.cached?.rules ?? 0;
+    const digest = (r: Report) =>
+      r.findings
+        .filter((f) => f.ruleId === 'dockerfile-base-image-digest')
+        .map((f) => `${f.location?.path} ${f.confidence}`);
+    const first = await cachedCheck(repo.dir, undefined, options);
+    expect(digest(first.report)).toEqual(['app/Dockerfile high']);
+    repo.commit({ '.github/workflows/ci.yml': workflow('npm run lint') }, 'second');
+    const second = await cachedCheck(repo.dir, first.next, options);
+    expect(kept(second.report)).toBe(3);
+    expect(judged(second.report)).toEqual(judgement(await whole()));
+    // The other workflow builds the base image now: an image of the repository's own, a low finding.
+    repo.commit({ '.github/workflows/images.yml': workflow('docker build -t acme/base:1.0 base') }, 'third');
+    const third = await cachedCheck(repo.dir, second.next, options);
+    expect(kept(third.report)).toBe(0);
+    expect(digest(third.report)).toEqual(['app/Dockerfile low']);
+    expect(judged(third.report)).toEqual(judgement(await whole()));
+    // And stops: the screen passed when the cache was written, so the edit counts.
+    repo.commit({ '.github/workflows/images.yml': workflow('echo no image') }, 'fourth');
+    const fourth = await cachedCheck(repo.dir, third.next, options);
+    expect(kept(fourth.report)).toBe(0);
+    expect(digest(fourth.report)).toEqual(['app/Dockerfile high']);
+    expect(judged(fourth.report)).toEqual(judgement(await whole()));
+  });
+
   it('evaluates workflow-checkout-persisted-credentials again when only a script a step runs changes', async () => {
     const repo = scratchRepo();
     const workflow =

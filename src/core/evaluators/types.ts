@@ -1,6 +1,7 @@
 import type { GitHubApi } from '../github-api.js';
 import type { TreeReader } from '../policy/tree.js';
 import type { RawFinding, Rule } from '../types.js';
+import type { Screen } from '../workspace/screens.js';
 import type { Workspace } from '../workspace/workspace.js';
 
 /** What an evaluator gets for one rule: the rule, its validated `check.with`, and the tree. */
@@ -100,6 +101,15 @@ export interface Evaluator<Options = Record<string, unknown>> {
    * holds counts.
    */
   readsAlso?(file: string, trees: readonly Workspace[]): boolean;
+  /**
+   * With {@link readsOtherFiles} globs: those of them whose files the rule reads only through a
+   * screen (`Workspace.screenedGlob`: a workflow read for its image commands only when it names a
+   * container engine), and the screen. A changed file that these globs match, and no other glob of
+   * `readsOtherFiles`, and that passes the screen on neither side tells the rule nothing it did not
+   * tell it before: a pull request does not widen the rule for it, and the results cache keeps the
+   * rule (see `quietChange`).
+   */
+  screenedReads?: { globs: readonly string[]; screen: Screen };
   /**
    * With {@link readsOtherFiles}: the rule examines every file on its own account (a content scan),
    * so the other files it reads for one are examined anyway. Otherwise what it examined of other

@@ -19,7 +19,7 @@ import { renamedTree } from '../policy/review.js';
 import { describeShifts, type ReadShift, readsShift } from '../reads-shift.js';
 import { type RuleEntry, RuleRun } from '../rule-run.js';
 import { readDirectives, triage } from '../triage.js';
-import type { Finding, Logger, RawFinding } from '../types.js';
+import type { Finding, Logger, RawFinding, Rule } from '../types.js';
 import { Workspace } from '../workspace/workspace.js';
 import type { PolicyInForce } from './policy.js';
 import {
@@ -154,7 +154,7 @@ export async function evaluateHead(
   const quiet = cache?.quiet();
   if (cache) {
     logCacheUse(cache.use, options.fileCache?.source, log, run.reused.size);
-    keepFileCache(options, run, quiet!, scope, cache);
+    keepFileCache(options, run, quiet!, scope, cache, policy.rules.filter(cacheable));
   }
   if (options.collectBaseResults) {
     const results = await collectResults(options, policy, scope, run, log);
@@ -273,12 +273,13 @@ function keepFileCache(
   quiet: ReadonlySet<string>,
   scope: Scope,
   plan: CachePlan,
+  cached: readonly Rule[],
 ): void {
   const cache = run.cacheResult;
   const collect = options.fileCache?.collect;
   if (!cache || !collect) return;
   cache.across = storedRules(run);
-  cache.screens = recordScreens(cache, scope.workspace, plan);
+  cache.screens = recordScreens(cache, scope.workspace, plan, cached);
   const stored = new Set(cache.paths);
   const withFindings = new Set(run.findings.flatMap((f) => (f.location ? [f.location.path] : [])));
   cache.inlineIgnores = [...withFindings]

@@ -15,9 +15,8 @@ import { parseImageRef } from '../../parsers/image-ref.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
 import { builtBy, judgeBaseImage, lazyImages, ownImages, repeatedFroms, repeatsNote } from './base-image.js';
-import { dockerfilesToldBy } from './build-sources-change.js';
 import { developmentEnvironmentNote, toolingImageNote } from './dev-environment.js';
-import { IMAGE_BUILD_SOURCES, publishes } from './image-builds.js';
+import { everyDockerfile, IMAGE_BUILD_SOURCES, IMAGE_COMMAND_READS, publishes } from './image-builds.js';
 import {
   isOfficialImage,
   LIBRARY_SCRIPT,
@@ -43,7 +42,9 @@ export const dockerfileBaseImageDigest = defineEvaluator<Record<string, never>>(
   // The repository's build scripts tell an image it builds itself (see image-builds.ts), and the
   // script of an official image's source repository tells one (see official-image-source.ts).
   readsOtherFiles: [...IMAGE_BUILD_SOURCES, LIBRARY_SCRIPT],
-  affectedBy: dockerfilesToldBy,
+  affectedBy: everyDockerfile,
+  // A workflow or Makefile tells them something only when it names a container engine.
+  screenedReads: IMAGE_COMMAND_READS,
   summary: 'Dockerfile stages whose external base image has a tag but no @sha256 digest.',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {

@@ -13,11 +13,12 @@ import { isMovingTag, movingTagPhrase, nameHoldsVersion, parseImageRef } from '.
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { defineEvaluator } from '../types.js';
-import { dockerfilesToldBy } from './build-sources-change.js';
 import { neededStages, STAGE_BUILD_SOURCES, stageBuilds } from './built-stages.js';
 import { developmentEnvironmentNote, toolingImageNote } from './dev-environment.js';
 import {
   buildsTagging,
+  everyDockerfile,
+  IMAGE_COMMAND_READS,
   type ImageBuild,
   publishes,
   type RepositoryImages,
@@ -56,7 +57,9 @@ export const dockerfileBaseImage = defineEvaluator<BaseImageOptions>({
   // The repository's build scripts tell an image it builds itself (see image-builds.ts), and its
   // builds (Bake files among them) the build arguments and contexts they give a FROM.
   readsOtherFiles: STAGE_BUILD_SOURCES,
-  affectedBy: dockerfilesToldBy,
+  affectedBy: everyDockerfile,
+  // A workflow or Makefile tells them something only when it names a container engine.
+  screenedReads: IMAGE_COMMAND_READS,
   summary:
     'Dockerfile stages whose base image has no tag or one that names no version ("latest", "dind"), and no digest.',
   schema: {

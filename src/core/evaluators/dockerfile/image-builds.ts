@@ -127,15 +127,6 @@ const NAMES_ENGINE = defineScreen(
 );
 
 /**
- * Whether the file, on this tree, is read for its image commands: it is there and names a container
- * engine ({@link NAMES_ENGINE}, the screen {@link repositoryImages} and {@link cloudBuilds} list
- * their sources through).
- */
-export function namesEngine(workspace: Workspace, file: string): boolean {
-  return workspace.has(file) && workspace.passesScreen(file, NAMES_ENGINE);
-}
-
-/**
  * A container engine run through a variable (`$CONTAINER_RUNTIME build`, `"${DOCKER}" buildx build`,
  * a Makefile's `$(DOCKER) push`): the lines worth lexing for one, besides those naming an engine.
  */
@@ -286,6 +277,17 @@ export const CLOUD_BUILD_SOURCES: readonly string[] = [
   '**/cloudbuild*.{yaml,yml}',
   '**/cloudbuild/**/*.{yaml,yml}',
 ];
+
+/**
+ * The build sources read only for their image commands, and so only when they name a container
+ * engine (`Evaluator.screenedReads` of the rules that read the builds): the workflows, Makefiles,
+ * GitLab CI and Cloud Build files and package.json files. Not the shell scripts: the scripts that
+ * source one, or that it sources, read its variables whatever it names.
+ */
+export const IMAGE_COMMAND_READS = {
+  globs: [...IMAGE_BUILD_SOURCES.filter((g) => !SHELL_SCRIPTS.includes(g)), ...CLOUD_BUILD_SOURCES],
+  screen: NAMES_ENGINE,
+};
 
 /** A Cloud Build step's builder that is the docker CLI (`gcr.io/cloud-builders/docker`, `docker:24`). */
 const DOCKER_BUILDER = /(?:^|\/)docker(?:[:@][^/]*)?$/;

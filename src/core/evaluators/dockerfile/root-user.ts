@@ -41,6 +41,7 @@ import {
   FROM_IMAGE_SOURCES,
   type FromUse,
   fromImages,
+  IMAGE_COMMAND_READS,
   namesTag,
   type RepositoryImages,
   repositoryImages,
@@ -191,6 +192,8 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
   // which stages are built (see built-stages.ts).
   readsOtherFiles: ['**/action.yml', '**/action.yaml', ...STAGE_BUILD_SOURCES, ...FROM_IMAGE_SOURCES],
   affectedBy: builtBy,
+  // A workflow or Makefile tells it something only when it names a container engine.
+  screenedReads: IMAGE_COMMAND_READS,
   fix: 'adds USER 10001 before the final CMD/ENTRYPOINT of the stage (at its end when build steps follow them)',
   summary:
     'Dockerfiles whose final stage, or a stage a build targets, sets no USER (on a base image not known to run as non-root) or switches to root.',
