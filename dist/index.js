@@ -7487,7 +7487,7 @@ const API_PHASE_FACTOR = 12;
 
 /***/ }),
 
-/***/ 9597:
+/***/ 3515:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -10912,8 +10912,8 @@ function changeFingerprints(problems, changeRules) {
     return out;
 }
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 176 modules
-var registry = __nccwpck_require__(6949);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 175 modules
+var registry = __nccwpck_require__(1119);
 ;// CONCATENATED MODULE: ./lib/core/file-cache.js
 /**
  * The results cache: what the per-file rules found in each tracked file, keyed by the file's path
@@ -11067,16 +11067,41 @@ function shapeProblem(data) {
     return undefined;
 }
 
-// EXTERNAL MODULE: ./lib/core/version.js
-var version = __nccwpck_require__(8067);
 // EXTERNAL MODULE: ./lib/core/workspace/glob.js
 var glob = __nccwpck_require__(6643);
+;// CONCATENATED MODULE: ./lib/core/quiet-change.js
+
+const tests = new WeakMap();
+/**
+ * The test of the evaluator's quiet changes: whether a changed file matches its screened globs and
+ * no other glob it reads other files by, and passes the screen on neither side. Undefined for an
+ * evaluator that declares no screened reads.
+ */
+function quietChange(evaluator) {
+    const declared = evaluator.screenedReads;
+    const globs = evaluator.readsOtherFiles;
+    if (!declared || !Array.isArray(globs))
+        return undefined;
+    let test = tests.get(declared);
+    if (!test) {
+        const screened = (0,glob/* pathMatcher */.kZ)(declared.globs);
+        const rest = globs.filter((g) => !declared.globs.includes(g));
+        const otherwise = rest.length > 0 ? (0,glob/* pathMatcher */.kZ)(rest) : () => false;
+        test = (file, passes) => screened(file) && !otherwise(file) && !passes(file, declared.screen);
+        tests.set(declared, test);
+    }
+    return test;
+}
+
+// EXTERNAL MODULE: ./lib/core/version.js
+var version = __nccwpck_require__(8067);
 ;// CONCATENATED MODULE: ./lib/core/cache-run.js
 /**
  * The results cache in a run (see file-cache.ts): which per-file rules a full check takes from an
  * earlier run's cache for the files whose blob is unchanged ({@link CachePlan}), and what this run
  * leaves for the next one ({@link CacheCollector}).
  */
+
 
 
 
@@ -11096,7 +11121,7 @@ function cacheable(rule) {
  * Whether a change touches the other files a rule's findings depend on (`readsOtherFiles` globs):
  * then its cached results may be stale for files that did not change, and it is evaluated again.
  */
-function readsChanged(rule, changed) {
+function readsChanged(rule, changed, quiet) {
     if (changed.size === 0)
         return false;
     const globs = (0,registry/* getEvaluator */.s)(rule.check.kind)?.readsOtherFiles;
@@ -11107,7 +11132,7 @@ function readsChanged(rule, changed) {
     // for and did not find is among what it asked (the plan's existence questions).
     const match = (0,glob/* pathMatcher */.kZ)(globs);
     for (const p of changed)
-        if (match(p))
+        if (match(p) && !quiet(p))
             return true;
     return false;
 }
@@ -11117,7 +11142,7 @@ function readsChanged(rule, changed) {
  * were read for the files it judged, so what it examined of them is known again only by evaluating
  * it again (a Dockerfile that now names a pinned base no longer reads the build scripts).
  */
-function judgedChanged(rule, changed, prev, ruleIndex) {
+function judgedChanged(rule, changed, prev, ruleIndex, quiet) {
     if (changed.size === 0)
         return false;
     const evaluator = (0,registry/* getEvaluator */.s)(rule.check.kind);
@@ -11126,7 +11151,7 @@ function judgedChanged(rule, changed, prev, ruleIndex) {
     const i = ruleIndex.get(rule.id);
     for (const p of changed) {
         const at = sortedIndex(prev.paths, p);
-        if (at >= 0 && prev.readers[prev.read[at]].includes(i))
+        if (at >= 0 && prev.readers[prev.read[at]].includes(i) && !quiet(p))
             return true;
     }
     return false;
@@ -11144,6 +11169,8 @@ class CachePlan {
     kept = new Set();
     /** Files the kept rules read again: new, modified, untracked, or of another blob than cached. */
     todo = [];
+    /** By kept rule: the positions of the quiet changes it read when the cache was written (see `quietFor`). */
+    quietRead = new Map();
     use;
     ruleIndex = new Map();
     /** The earlier run's cache, when it fits the run. */
@@ -11225,10 +11252,21 @@ class CachePlan {
             why = `${this.todo.length} of ${files.length} files changed`;
         else {
             for (const r of rules) {
-                if (this.ruleIndex.has(r.id) &&
-                    !readsChanged(r, changed) &&
-                    !judgedChanged(r, changed, prev, this.ruleIndex))
-                    this.kept.add(r.id);
+                if (!this.ruleIndex.has(r.id))
+                    continue;
+                const quiet = this.quietFor(r, prev);
+                if (readsChanged(r, changed, quiet) || judgedChanged(r, changed, prev, this.ruleIndex, quiet))
+                    continue;
+                this.kept.add(r.id);
+                // A quiet change the rule read for its screen then, it reads again now: still examined.
+                const i = this.ruleIndex.get(r.id);
+                const read = [...changed].filter((p) => {
+                    const at = sortedIndex(prev.paths, p);
+                    return at >= 0 && quiet(p) && prev.readers[prev.read[at]].includes(i);
+                });
+                const positions = read.flatMap((p) => workspace.scope.position(p) ?? []);
+                if (positions.length > 0)
+                    this.quietRead.set(r.id, positions);
             }
         }
         this.use = {
@@ -11237,6 +11275,25 @@ class CachePlan {
             kept: this.kept.size,
             cacheable: rules.length,
             ...(why ? { reason: why } : {}),
+        };
+    }
+    /**
+     * The rule's quiet changes (see quiet-change.ts): a file the cache holds and the tree has now (an
+     * edit: what the rule examined of it stays), read by the rule only through a screen it passes
+     * neither now nor when the cache was written. An added or deleted file is no quiet change.
+     */
+    quietFor(rule, prev) {
+        // Looked up when first asked: a plan whose change touches nothing the rule reads never asks.
+        let test;
+        return (file) => {
+            if (test === undefined) {
+                const evaluator = (0,registry/* getEvaluator */.s)(rule.check.kind);
+                test = (evaluator && quietChange(evaluator)) ?? null;
+            }
+            return (test !== null &&
+                this.workspace.has(file) &&
+                sortedIndex(prev.paths, file) >= 0 &&
+                test(file, (f, screen) => this.screenedEither(f, screen.name)));
         };
     }
     /**
@@ -11278,7 +11335,9 @@ class CachePlan {
     }
     /** A kept rule's findings on the unchanged files, by position in the tree, and the positions it read. */
     cached(id) {
-        return this.splitByRule().parts[this.ruleIndex.get(id)] ?? { found: [], examined: [] };
+        const part = this.splitByRule().parts[this.ruleIndex.get(id)] ?? { found: [], examined: [] };
+        const quiet = this.quietRead.get(id);
+        return quiet ? { ...part, examined: [...part.examined, ...quiet].sort((a, b) => a - b) } : part;
     }
     /**
      * Files known to hold no inline-ignore comment: unchanged since the cache, where they held
@@ -11339,30 +11398,37 @@ function sortedIndex(list, item) {
     return list[at] === item ? at : -1;
 }
 /** Each screen the stored rules list files through, with the glob lists they ask it under. */
-function screensAsked(across) {
+function screensAsked(across, perFile) {
     const asked = new Map();
     const add = (inputs) => {
-        for (const { patterns, screen } of inputs.screened) {
+        for (const { patterns, screen } of inputs) {
             const lists = asked.get(screen) ?? new Map();
             asked.set(screen, lists);
             lists.set(JSON.stringify(patterns), patterns);
         }
     };
     for (const rule of Object.values(across)) {
-        add(rule.inputs);
+        add(rule.inputs.screened);
         for (const subject of rule.subjects ?? [])
-            add(subject.inputs);
+            add(subject.inputs.screened);
+    }
+    // The screens of the per-file rules' other files (their quiet changes, see quiet-change.ts).
+    for (const rule of perFile) {
+        const reads = (0,registry/* getEvaluator */.s)(rule.check.kind)?.screenedReads;
+        if (reads)
+            add([{ patterns: [...reads.globs], screen: reads.screen.name }]);
     }
     return asked;
 }
 /**
- * The screen records of the next cache (see `FileCache.screens`): for each screen its rules ask,
+ * The screen records of the next cache (see `FileCache.screens`): for each screen its rules ask
+ * (the rules that read across files, and the `screenedReads` of the per-file rules in `perFile`),
  * which of the cached files its globs match pass it. A file unchanged since the previous cache
  * keeps the answer recorded there (its rules may not have run this time); the others are tested.
  */
-function recordScreens(cache, workspace, plan) {
+function recordScreens(cache, workspace, plan, perFile = []) {
     const records = {};
-    for (const [name, lists] of screensAsked(cache.across)) {
+    for (const [name, lists] of screensAsked(cache.across, perFile)) {
         const screen = (0,screens/* screenNamed */._3)(name);
         if (!screen)
             continue;
@@ -13233,6 +13299,7 @@ function headRulesDiffer(policy) {
  */
 
 
+
 /**
  * For each enabled per-file rule of `rules` that reads other files the change touches (on either
  * tree: added, modified, deleted, renamed), the files it must judge on both trees besides `own` (the
@@ -13265,7 +13332,9 @@ async function shiftOf(kind, changed, head, base, own) {
         return undefined;
     const match = globs === true ? () => true : (0,glob/* pathMatcher */.kZ)(globs);
     const also = evaluator.readsAlso;
-    const because = changed.filter((p) => match(p) || also?.(p, [head, base]) === true);
+    const quiet = quietChange(evaluator);
+    const either = (p, screen) => [head, base].some((tree) => tree.has(p) && tree.passesScreen(p, screen));
+    const because = changed.filter((p) => (match(p) && quiet?.(p, either) !== true) || also?.(p, [head, base]) === true);
     if (because.length === 0)
         return undefined;
     const named = await evaluator.affectedBy?.(because, head, base);
@@ -13745,7 +13814,7 @@ async function evaluateHead(options, policy, scope, log) {
     const quiet = cache?.quiet();
     if (cache) {
         logCacheUse(cache.use, options.fileCache?.source, log, run.reused.size);
-        keepFileCache(options, run, quiet, scope, cache);
+        keepFileCache(options, run, quiet, scope, cache, policy.rules.filter(cacheable));
     }
     if (options.collectBaseResults) {
         const results = await collectResults(options, policy, scope, run, log);
@@ -13842,13 +13911,13 @@ function useFileCache(options, policy, scope, run, log) {
     return plan;
 }
 /** Hands this run's cache to the caller: the per-file part, the rules that read across files, the files with ignore comments. */
-function keepFileCache(options, run, quiet, scope, plan) {
+function keepFileCache(options, run, quiet, scope, plan, cached) {
     const cache = run.cacheResult;
     const collect = options.fileCache?.collect;
     if (!cache || !collect)
         return;
     cache.across = storedRules(run);
-    cache.screens = recordScreens(cache, scope.workspace, plan);
+    cache.screens = recordScreens(cache, scope.workspace, plan, cached);
     const stored = new Set(cache.paths);
     const withFindings = new Set(run.findings.flatMap((f) => (f.location ? [f.location.path] : [])));
     cache.inlineIgnores = [...withFindings]
@@ -20056,7 +20125,7 @@ function gate(report, scope) {
 /* harmony export */   yA: () => (/* binding */ BASE_RESULTS_MAX_BYTES)
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
-/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6949);
+/* harmony import */ var _evaluators_registry_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1119);
 /* harmony import */ var _version_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8067);
 /**
  * Base results: what the rules that read across files found on one commit, with what each asked of
@@ -21453,8 +21522,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: recordingApi
 
-// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 176 modules
-var registry = __nccwpck_require__(6949);
+// EXTERNAL MODULE: ./lib/core/evaluators/registry.js + 175 modules
+var registry = __nccwpck_require__(1119);
 // EXTERNAL MODULE: ./lib/core/evaluators/dockerfile/secret-env.js
 var secret_env = __nccwpck_require__(7911);
 // EXTERNAL MODULE: ./lib/core/evaluators/k8s/env-secret-literal.js
@@ -23779,7 +23848,7 @@ function policyKind(kind) {
 
 /***/ }),
 
-/***/ 6949:
+/***/ 1119:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28782,14 +28851,6 @@ const ENGINE = /\b(?:docker|podman|nerdctl|buildah)\b/;
  */
 const NAMES_ENGINE = (0,screens/* defineScreen */.ME)('container-engine-commands', (_file, text) => ENGINE.test(text) || VARIABLE_ENGINE_LINE.test(text) || text.includes('build-push-action'));
 /**
- * Whether the file, on this tree, is read for its image commands: it is there and names a container
- * engine ({@link NAMES_ENGINE}, the screen {@link repositoryImages} and {@link cloudBuilds} list
- * their sources through).
- */
-function namesEngine(workspace, file) {
-    return workspace.has(file) && workspace.passesScreen(file, NAMES_ENGINE);
-}
-/**
  * A container engine run through a variable (`$CONTAINER_RUNTIME build`, `"${DOCKER}" buildx build`,
  * a Makefile's `$(DOCKER) push`): the lines worth lexing for one, besides those naming an engine.
  */
@@ -28934,6 +28995,16 @@ const CLOUD_BUILD_SOURCES = [
     '**/cloudbuild*.{yaml,yml}',
     '**/cloudbuild/**/*.{yaml,yml}',
 ];
+/**
+ * The build sources read only for their image commands, and so only when they name a container
+ * engine (`Evaluator.screenedReads` of the rules that read the builds): the workflows, Makefiles,
+ * GitLab CI and Cloud Build files and package.json files. Not the shell scripts: the scripts that
+ * source one, or that it sources, read its variables whatever it names.
+ */
+const IMAGE_COMMAND_READS = {
+    globs: [...IMAGE_BUILD_SOURCES.filter((g) => !SHELL_SCRIPTS.includes(g)), ...CLOUD_BUILD_SOURCES],
+    screen: NAMES_ENGINE,
+};
 /** A Cloud Build step's builder that is the docker CLI (`gcr.io/cloud-builders/docker`, `docker:24`). */
 const DOCKER_BUILDER = /(?:^|\/)docker(?:[:@][^/]*)?$/;
 /**
@@ -29937,85 +30008,6 @@ function built_stages_record(value) {
         : undefined;
 }
 
-;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/official-image-source.js
-
-
-/**
- * The source repository of a Docker Official Image. The official-images program builds such an image
- * from the library manifest the repository's `generate-stackbrew-library.sh` prints (its `GitRepo:`,
- * `Directory:` and commit fields), FROM other official images only, and rebuilds it whenever one of
- * those parents is updated; it does not accept a FROM pinned by digest, which would defeat those
- * rebuilds (docker-library/official-images, "What are Official Images?"). The script is the
- * repository's, which a pull request can write: rules lower their findings on it, never drop them.
- */
-/** The script at the root of an official image's source repository that prints its library manifest. */
-const LIBRARY_SCRIPT = 'generate-stackbrew-library.sh';
-/** A line of a library manifest that the script prints: the repository the build checks out. */
-const MANIFEST_FIELD = /^\s*GitRepo:/m;
-/** Whether the repository is the source of a Docker Official Image (read once per tree). */
-function officialImageSource(workspace) {
-    const tree = workspace.tree();
-    return tree.memo('official-image-source', LIBRARY_SCRIPT, (file) => {
-        const text = tree.has(file) ? tree.text(file) : undefined;
-        return text !== undefined && MANIFEST_FIELD.test(text);
-    });
-}
-/** Whether an image reference (ARG defaults substituted) names a Docker Official Image. */
-function isOfficialImage(image) {
-    const ref = (0,image_ref/* parseImageRef */.Q)(image);
-    const name = ref && libraryName(ref);
-    return name !== undefined && name !== '' && officialImageNames().has(name.toLowerCase());
-}
-/** What the repository is, said at the start of the reasons below. */
-const SOURCE = `the repository is the source of a Docker Official Image, whose library manifest its ${LIBRARY_SCRIPT} ` +
-    'prints: the official-images program builds it FROM other official images';
-/** Why a tag-only FROM of an official image is expected in such a repository. */
-const OFFICIAL_IMAGE_PARENT = `${SOURCE}, rebuilds it whenever this parent is updated, and does not accept a FROM pinned by digest`;
-/** Why a Dockerfile built only FROM official images in such a repository gets its parents' fixes without an updater. */
-const OFFICIAL_IMAGE_REBUILT = `${SOURCE} and rebuilds it whenever one of them is updated, so their fixes reach it without an update here`;
-
-;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/build-sources-change.js
-
-
-
-
-let screened;
-let otherwise;
-/**
- * Whether the Dockerfile rules that read the repository's builds read this file for its image
- * commands alone, and so only when it names a container engine: a workflow, a Makefile, a GitLab CI
- * or Cloud Build file, a package.json. A shell script is read for its variables too, by the scripts
- * that source it whatever it names; compose, Bake and `.env` files, the official-image library script
- * and Dockerfiles are read whole.
- */
-function readOnlyForImageCommands(file) {
-    screened ??= (0,workspace_glob/* pathMatcher */.kZ)([
-        ...IMAGE_BUILD_SOURCES.filter((g) => !SHELL_SCRIPTS.includes(g)),
-        ...CLOUD_BUILD_SOURCES,
-    ]);
-    otherwise ??= (0,workspace_glob/* pathMatcher */.kZ)([
-        ...SHELL_SCRIPTS,
-        ...COMPOSE_BUILD_SOURCES,
-        ...BAKE_FILES,
-        LIBRARY_SCRIPT,
-        `**/${LIBRARY_SCRIPT}`,
-        ...FROM_IMAGE_SOURCES,
-    ]);
-    return screened(file) && !otherwise(file);
-}
-/**
- * `Evaluator.affectedBy` of the rules that judge a Dockerfile's base image by the repository's
- * builds (an image built here, a build that publishes the Dockerfile, the stage a build targets):
- * every Dockerfile of either tree when a changed file may tell them something else on the head than
- * on the base, none when every changed file is one they read only for its image commands
- * ({@link readOnlyForImageCommands}) and it names no container engine on either tree (a workflow
- * that runs the tests, edited): such a file gives them nothing to read on both.
- */
-function dockerfilesToldBy(changed, head, base) {
-    const tells = changed.some((f) => !readOnlyForImageCommands(f) || namesEngine(head, f) || namesEngine(base, f));
-    return tells ? everyDockerfile(changed, head, base) : [];
-}
-
 // EXTERNAL MODULE: ./lib/core/parsers/devcontainer.js
 var devcontainer = __nccwpck_require__(3516);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/dev-environment.js
@@ -30148,7 +30140,6 @@ function toolingImageNote(file, published) {
 
 
 
-
 /**
  * Flags stages built FROM an image with no tag or a tag that names no version (`latest`, `dind`,
  * `stable`, `postgresql-latest`) and no digest: each build may get a different image. `scratch` and
@@ -30163,7 +30154,9 @@ const dockerfileBaseImage = (0,types/* defineEvaluator */.D)({
     // The repository's build scripts tell an image it builds itself (see image-builds.ts), and its
     // builds (Bake files among them) the build arguments and contexts they give a FROM.
     readsOtherFiles: STAGE_BUILD_SOURCES,
-    affectedBy: dockerfilesToldBy,
+    affectedBy: everyDockerfile,
+    // A workflow or Makefile tells them something only when it names a container engine.
+    screenedReads: IMAGE_COMMAND_READS,
     summary: 'Dockerfile stages whose base image has no tag or one that names no version ("latest", "dind"), and no digest.',
     schema: {
         type: 'object',
@@ -30426,6 +30419,43 @@ function describe(verdict, stage, reportUnresolved) {
             return undefined;
     }
 }
+
+;// CONCATENATED MODULE: ./lib/core/evaluators/dockerfile/official-image-source.js
+
+
+/**
+ * The source repository of a Docker Official Image. The official-images program builds such an image
+ * from the library manifest the repository's `generate-stackbrew-library.sh` prints (its `GitRepo:`,
+ * `Directory:` and commit fields), FROM other official images only, and rebuilds it whenever one of
+ * those parents is updated; it does not accept a FROM pinned by digest, which would defeat those
+ * rebuilds (docker-library/official-images, "What are Official Images?"). The script is the
+ * repository's, which a pull request can write: rules lower their findings on it, never drop them.
+ */
+/** The script at the root of an official image's source repository that prints its library manifest. */
+const LIBRARY_SCRIPT = 'generate-stackbrew-library.sh';
+/** A line of a library manifest that the script prints: the repository the build checks out. */
+const MANIFEST_FIELD = /^\s*GitRepo:/m;
+/** Whether the repository is the source of a Docker Official Image (read once per tree). */
+function officialImageSource(workspace) {
+    const tree = workspace.tree();
+    return tree.memo('official-image-source', LIBRARY_SCRIPT, (file) => {
+        const text = tree.has(file) ? tree.text(file) : undefined;
+        return text !== undefined && MANIFEST_FIELD.test(text);
+    });
+}
+/** Whether an image reference (ARG defaults substituted) names a Docker Official Image. */
+function isOfficialImage(image) {
+    const ref = (0,image_ref/* parseImageRef */.Q)(image);
+    const name = ref && libraryName(ref);
+    return name !== undefined && name !== '' && officialImageNames().has(name.toLowerCase());
+}
+/** What the repository is, said at the start of the reasons below. */
+const SOURCE = `the repository is the source of a Docker Official Image, whose library manifest its ${LIBRARY_SCRIPT} ` +
+    'prints: the official-images program builds it FROM other official images';
+/** Why a tag-only FROM of an official image is expected in such a repository. */
+const OFFICIAL_IMAGE_PARENT = `${SOURCE}, rebuilds it whenever this parent is updated, and does not accept a FROM pinned by digest`;
+/** Why a Dockerfile built only FROM official images in such a repository gets its parents' fixes without an updater. */
+const OFFICIAL_IMAGE_REBUILT = `${SOURCE} and rebuilds it whenever one of them is updated, so their fixes reach it without an update here`;
 
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/update-config.js
 var update_config = __nccwpck_require__(1387);
@@ -32461,7 +32491,6 @@ const dockerfileAddUrl = (0,types/* defineEvaluator */.D)({
 
 
 
-
 /**
  * `dockerfile.base-image-digest`: stages built FROM an external image that carries a version tag but
  * no `@sha256:` digest. A tag can be re-pushed, so only a digest names the exact image that was
@@ -32480,7 +32509,9 @@ const dockerfileBaseImageDigest = (0,types/* defineEvaluator */.D)({
     // The repository's build scripts tell an image it builds itself (see image-builds.ts), and the
     // script of an official image's source repository tells one (see official-image-source.ts).
     readsOtherFiles: [...IMAGE_BUILD_SOURCES, LIBRARY_SCRIPT],
-    affectedBy: dockerfilesToldBy,
+    affectedBy: everyDockerfile,
+    // A workflow or Makefile tells them something only when it names a container engine.
+    screenedReads: IMAGE_COMMAND_READS,
     summary: 'Dockerfile stages whose external base image has a tag but no @sha256 digest.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
@@ -32881,6 +32912,8 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
     // which stages are built (see built-stages.ts).
     readsOtherFiles: ['**/action.yml', '**/action.yaml', ...STAGE_BUILD_SOURCES, ...FROM_IMAGE_SOURCES],
     affectedBy: root_user_builtBy,
+    // A workflow or Makefile tells it something only when it names a container engine.
+    screenedReads: IMAGE_COMMAND_READS,
     fix: 'adds USER 10001 before the final CMD/ENTRYPOINT of the stage (at its end when build steps follow them)',
     summary: 'Dockerfiles whose final stage, or a stage a build targets, sets no USER (on a base image not known to run as non-root) or switches to root.',
     schema: {
@@ -84792,7 +84825,7 @@ function frame(kind, p, start, keyStart = -1) {
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9597);
+/* harmony import */ var _action_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3515);
 /* harmony import */ var _core_heap_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3365);
 /* harmony import */ var _core_slices_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1200);
 
