@@ -25,13 +25,14 @@ export function quietChange(
   const declared = evaluator.screenedReads;
   const globs = evaluator.readsOtherFiles;
   if (!declared || !Array.isArray(globs)) return undefined;
-  let test = tests.get(declared);
+  // By evaluator: rules share a declaration, each with its own other globs.
+  let test = tests.get(evaluator);
   if (!test) {
     const screened = pathMatcher(declared.globs);
     const rest = globs.filter((g) => !declared.globs.includes(g));
     const otherwise = rest.length > 0 ? pathMatcher(rest) : () => false;
     test = (file, passes) => screened(file) && !otherwise(file) && !passes(file, declared.screen);
-    tests.set(declared, test);
+    tests.set(evaluator, test);
   }
   return test;
 }
