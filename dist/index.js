@@ -11082,13 +11082,14 @@ function quietChange(evaluator) {
     const globs = evaluator.readsOtherFiles;
     if (!declared || !Array.isArray(globs))
         return undefined;
-    let test = tests.get(declared);
+    // By evaluator: rules share a declaration, each with its own other globs.
+    let test = tests.get(evaluator);
     if (!test) {
         const screened = (0,glob/* pathMatcher */.kZ)(declared.globs);
         const rest = globs.filter((g) => !declared.globs.includes(g));
         const otherwise = rest.length > 0 ? (0,glob/* pathMatcher */.kZ)(rest) : () => false;
         test = (file, passes) => screened(file) && !otherwise(file) && !passes(file, declared.screen);
-        tests.set(declared, test);
+        tests.set(evaluator, test);
     }
     return test;
 }
