@@ -13,6 +13,7 @@ import { BaseWorkspace, resolveBaseline } from '../../src/core/base-tree.js';
 import { type CheckOptions, runCheck } from '../../src/core/engine.js';
 import { everyDockerfile } from '../../src/core/evaluators/dockerfile/image-builds.js';
 import { allEvaluators } from '../../src/core/evaluators/registry.js';
+import type { Evaluator } from '../../src/core/evaluators/types.js';
 import { everyWorkflow, linkedWorkflows } from '../../src/core/evaluators/workflow/callers.js';
 import { followedAnyName, followedChange } from '../../src/core/evaluators/workflow/pr-evidence-follow.js';
 import { RuleRun } from '../../src/core/rule-run.js';
@@ -107,6 +108,76 @@ function withoutScopes(value: unknown): unknown {
   );
 }
 
+/**
+ * For 20 seeds from `first`, three random pull requests over a random tree of `kinds` each: the
+ * check with `rules` narrowing what a change makes them judge (their `affectedBy`, their screened
+ * reads) says what the same check says with each judging `every` file of its family instead, but
+ * for what each rule examined. Returns how many cases, and how often a rule named fewer files.
+ */
+async function narrowAsWide(
+  rules: readonly Evaluator<unknown>[],
+  every: (changed: readonly string[], head: Workspace, base: Workspace) => string[],
+  kinds: typeof KINDS,
+  first: number,
+  size: (rand: () => number) => number,
+): Promise<{ cases: number; narrower: number }> {
+  const own = new Map(rules.map((e) => [e, { affectedBy: e.affectedBy!, screenedReads: e.screenedReads }]));
+  const restore = () => {
+    for (const [e, { affectedBy, screenedReads }] of own) {
+      e.affectedBy = affectedBy;
+      if (screenedReads) e.screenedReads = screenedReads;
+    }
+  };
+  let cases = 0;
+  let narrower = 0;
+  for (let seed = first; seed < first + 20; seed++) {
+    const rand = rng(seed);
+    const tree = baseTree(rand, size(rand), kinds);
+    for (let pr = 0; pr < 3; pr++) {
+      const repo = scratchRepo();
+      const base = repo.commit(tree, 'base');
+      const change = pullRequest(rand, tree, kinds);
+      repo.commit(change, 'pull request');
+      const check = () =>
+        runCheck({
+          root: repo.dir,
+          base,
+          now: new Date('2026-06-01T00:00:00Z'),
+          failOnGap: false,
+          persona: 'auditor',
+          change: { scope: 'new', baseline: base, scan: 'changed' },
+        });
+      for (const [e, { affectedBy }] of own)
+        e.affectedBy = async (changed, head, baseTree) => {
+          const files = await affectedBy(changed, head, baseTree);
+          if (files && files.length < every(changed, head, baseTree).length) narrower += 1;
+          return files;
+        };
+      const narrow = await check().finally(restore);
+      for (const e of rules) {
+        e.affectedBy = every;
+        delete e.screenedReads;
+      }
+      const wide = await check().finally(restore);
+      const label = `seed ${seed}, pull request ${pr}: ${JSON.stringify(change)}`;
+      // What each rule judged (its scope: how many files, which) is all that may differ.
+      expect(withoutScopes(judgement(narrow)), label).toEqual(withoutScopes(judgement(wide)));
+      cases += 1;
+    }
+  }
+  return { cases, narrower };
+}
+
+/** A tree of `files` on disk, as a workspace. */
+function treeOnDisk(files: Record<string, string>): Workspace {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cg-tree-'));
+  for (const [f, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    writeFileSync(path.join(dir, f), text);
+  }
+  return new Workspace(dir, { files: Object.keys(files).sort() });
+}
+
 describe('incremental base evaluation (differential)', () => {
   afterEach(() => {
     vi.restoreAllMocks();
@@ -179,43 +250,13 @@ describe('incremental base evaluation (differential)', () => {
       (e) => e.kind.startsWith('workflow.') && e.affectedBy && e.affectedBy !== everyWorkflow,
     );
     expect(linked.filter((e) => e.affectedBy === linkedWorkflows).length).toBeGreaterThanOrEqual(5);
-    const own = new Map(linked.map((e) => [e, e.affectedBy!]));
-    const restore = () => {
-      for (const [e, affectedBy] of own) e.affectedBy = affectedBy;
-    };
-    let cases = 0;
-    let narrower = 0;
-    for (let seed = 61; seed <= 80; seed++) {
-      const rand = rng(seed);
-      const tree = baseTree(rand, 9 + Math.floor(rand() * 7), LINKED_KINDS);
-      for (let pr = 0; pr < 3; pr++) {
-        const repo = scratchRepo();
-        const base = repo.commit(tree, 'base');
-        const change = pullRequest(rand, tree, LINKED_KINDS);
-        repo.commit(change, 'pull request');
-        const check = () =>
-          runCheck({
-            root: repo.dir,
-            base,
-            now: new Date('2026-06-01T00:00:00Z'),
-            failOnGap: false,
-            change: { scope: 'new', baseline: base, scan: 'changed' },
-          });
-        for (const [e, affectedBy] of own)
-          e.affectedBy = async (changed, head, baseTree) => {
-            const files = await affectedBy(changed, head, baseTree);
-            if (files && files.length < everyWorkflow(changed, head, baseTree).length) narrower += 1;
-            return files;
-          };
-        const narrow = await check().finally(restore);
-        for (const e of linked) e.affectedBy = everyWorkflow;
-        const wide = await check().finally(restore);
-        const label = `seed ${seed}, pull request ${pr}: ${JSON.stringify(change)}`;
-        // What each rule judged (its scope: how many files, which) is all that may differ.
-        expect(withoutScopes(judgement(narrow)), label).toEqual(withoutScopes(judgement(wide)));
-        cases += 1;
-      }
-    }
+    const { cases, narrower } = await narrowAsWide(
+      linked,
+      everyWorkflow,
+      LINKED_KINDS,
+      61,
+      (rand) => 9 + Math.floor(rand() * 7),
+    );
     expect(cases).toBe(60);
     // Meaningful only if the rules in fact judged fewer files than every workflow.
     expect(narrower).toBeGreaterThan(60);
@@ -232,50 +273,14 @@ describe('incremental base evaluation (differential)', () => {
       'dockerfile.base-image-digest',
       'dockerfile.root-user',
     ]);
-    const own = new Map(rules.map((e) => [e, { affectedBy: e.affectedBy!, screenedReads: e.screenedReads }]));
-    const restore = () => {
-      for (const [e, { affectedBy, screenedReads }] of own) {
-        e.affectedBy = affectedBy;
-        if (screenedReads) e.screenedReads = screenedReads;
-      }
-    };
     const kinds = { workflow: KINDS.workflow!, dockerfile: KINDS.dockerfile!, script: KINDS.script! };
-    let cases = 0;
-    let narrower = 0;
-    for (let seed = 81; seed <= 100; seed++) {
-      const rand = rng(seed);
-      const tree = baseTree(rand, 6 + Math.floor(rand() * 6), kinds);
-      for (let pr = 0; pr < 3; pr++) {
-        const repo = scratchRepo();
-        const base = repo.commit(tree, 'base');
-        const change = pullRequest(rand, tree, kinds);
-        repo.commit(change, 'pull request');
-        const check = () =>
-          runCheck({
-            root: repo.dir,
-            base,
-            now: new Date('2026-06-01T00:00:00Z'),
-            failOnGap: false,
-            persona: 'auditor',
-            change: { scope: 'new', baseline: base, scan: 'changed' },
-          });
-        for (const [e, { affectedBy }] of own)
-          e.affectedBy = async (changed, head, baseTree) => {
-            const files = await affectedBy(changed, head, baseTree);
-            if (files && files.length < everyDockerfile(changed, head, baseTree).length) narrower += 1;
-            return files;
-          };
-        const narrow = await check().finally(restore);
-        for (const e of rules) {
-          e.affectedBy = everyDockerfile;
-          delete e.screenedReads;
-        }
-        const wide = await check().finally(restore);
-        const label = `seed ${seed}, pull request ${pr}: ${JSON.stringify(change)}`;
-        expect(withoutScopes(judgement(narrow)), label).toEqual(withoutScopes(judgement(wide)));
-        cases += 1;
-      }
-    }
+    const { cases, narrower } = await narrowAsWide(
+      rules,
+      everyDockerfile,
+      kinds,
+      81,
+      (rand) => 6 + Math.floor(rand() * 6),
+    );
     expect(cases).toBe(60);
     // Meaningful only if the rules in fact judged fewer Dockerfiles than every one (root-user's own
     // affectedBy), or none for a quiet change (the screened reads: asked of no affectedBy).
@@ -662,18 +667,9 @@ describe('incremental base evaluation (differential)', () => {
 });
 
 describe('followedChange', () => {
-  /** A tree of `files` on disk, as a workspace. */
-  const tree = (files: Record<string, string>) => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'cg-followed-'));
-    for (const [f, text] of Object.entries(files)) {
-      mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-      writeFileSync(path.join(dir, f), text);
-    }
-    return new Workspace(dir, { files: Object.keys(files).sort() });
-  };
   const pkg = (scripts: string, deps: string) =>
     `{"name":"a","scripts":{${scripts}},"dependencies":{${deps}}}\n`;
-  const base = tree({
+  const base = treeOnDisk({
     'package.json': pkg('"release":"git push"', '"x":"1.0.0"'),
     'scripts/ci.sh': 'make\n',
   });
@@ -704,12 +700,12 @@ describe('followedChange', () => {
       true,
     ],
   ] as const)('%s', (_name, files, changed, expected) => {
-    expect(followedChange(changed, tree(files), base)).toBe(expected);
+    expect(followedChange(changed, treeOnDisk(files), base)).toBe(expected);
   });
 
   it('counts a file read whatever its name: a program that starts with #! on either tree, a Makefile by its name, a file no tree holds', () => {
-    const head = tree({ 'tools/ship': '#!/usr/bin/env bash\ngit push\n', 'tools/notes': 'ship it\n' });
-    const before = tree({ 'tools/old': '#!/bin/sh\n', 'tools/notes': 'x\n' });
+    const head = treeOnDisk({ 'tools/ship': '#!/usr/bin/env bash\ngit push\n', 'tools/notes': 'ship it\n' });
+    const before = treeOnDisk({ 'tools/old': '#!/bin/sh\n', 'tools/notes': 'x\n' });
     expect(
       ['tools/ship', 'tools/old', 'tools/notes', 'Makefile.release', 'ci/build.mk', 'gone'].map((f) =>
         followedAnyName(f, [head, before]),
@@ -719,15 +715,6 @@ describe('followedChange', () => {
 });
 
 describe('linkedWorkflows', () => {
-  /** A tree of `files` on disk, as a workspace. */
-  const tree = (files: Record<string, string>) => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'cg-linked-'));
-    for (const [f, text] of Object.entries(files)) {
-      mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-      writeFileSync(path.join(dir, f), text);
-    }
-    return new Workspace(dir, { files: Object.keys(files).sort() });
-  };
   const W = '.github/workflows';
   const job = (body: string) => `jobs:\n  a:\n${body}`;
   const steps = '    runs-on: ubuntu-latest\n    steps:\n      - run: make\n';
@@ -746,7 +733,7 @@ describe('linkedWorkflows', () => {
   };
 
   it('links a changed file to its callers however YAML spells the path, and to what follows it by name', () => {
-    const ws = tree(files);
+    const ws = treeOnDisk(files);
     expect(linkedWorkflows([`${W}/deploy.yml`], ws, ws).sort()).toEqual([
       `${W}/after.yml`,
       `${W}/deploy.yml`,
