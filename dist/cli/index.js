@@ -10890,8 +10890,7 @@ function judgedChanged(rule, changed, prev, ruleIndex, quiet) {
         return false;
     const i = ruleIndex.get(rule.id);
     for (const p of changed) {
-        const at = sortedIndex(prev.paths, p);
-        if (at >= 0 && prev.readers[prev.read[at]].includes(i) && !quiet(p))
+        if (readBy(prev, p, i) && !quiet(p))
             return true;
     }
     return false;
@@ -11000,10 +10999,7 @@ class CachePlan {
                 this.kept.add(r.id);
                 // A quiet change the rule read for its screen then, it reads again now: still examined.
                 const i = this.ruleIndex.get(r.id);
-                const read = [...changed].filter((p) => {
-                    const at = sortedIndex(prev.paths, p);
-                    return at >= 0 && quiet(p) && prev.readers[prev.read[at]].includes(i);
-                });
+                const read = [...changed].filter((p) => quiet(p) && readBy(prev, p, i));
                 const positions = read.flatMap((p) => workspace.scope.position(p) ?? []);
                 if (positions.length > 0)
                     this.quietRead.set(r.id, positions);
@@ -11131,6 +11127,11 @@ class CachePlan {
         this.split = { parts, problems };
         return this.split;
     }
+}
+/** Whether the rule at `i` of the cache read `file` when the cache was written. */
+function readBy(prev, file, i) {
+    const at = sortedIndex(prev.paths, file);
+    return at >= 0 && prev.readers[prev.read[at]].includes(i);
 }
 /** The position of `item` in the ascending list, or -1. */
 function sortedIndex(list, item) {
