@@ -432,31 +432,41 @@ describe('base results', () => {
     ).toEqual(again ? ['app/package.json existing', 'svc/package.json new'] : ['app/package.json existing']);
   });
 
-  it.each<[string, string, boolean, string[]]>([
-    ['a build step', '      - run: make\n', false, ['java/pom.xml']],
-    ['an SBOM generator', '      - run: syft . -o cyclonedx-json\n', true, []],
-  ])(
-    'with a workflow given %s, the SBOM rule is evaluated again: %s',
-    async (_name, step, again, expected) => {
-      const repo = scratchRepo();
-      const base = repo.commit({
-        ...TREE,
-        'java/pom.xml': '<project><dependencies><dependency/></dependencies></project>\n',
-        '.github/workflows/ci.yml': WORKFLOW,
-      });
-      let results: BaseResults | undefined;
-      await runCheck({ root: repo.dir, now: NOW, collectBaseResults: (r) => (results = r) });
-      repo.commit({ '.github/workflows/ci.yml': `${WORKFLOW}${step}` });
-      const taken = vi.spyOn(RuleRun.prototype, 'reuseResults');
-      const report = await prCheck(repo.dir, base, results!, logger());
-      const reused = [...(taken.mock.calls[0]?.[0].keys() ?? [])];
-      taken.mockRestore();
-      expect(reused.includes('sbom-coverage')).toBe(!again);
-      expect(
-        report.findings.filter((f) => f.ruleId === 'sbom-coverage').map((f) => f.location?.path),
-      ).toEqual(expected);
-    },
-  );
+  it.each<[string, boolean, Record<string, string>, string[]]>([
+    [
+      'a build step',
+      false,
+      { '.github/workflows/ci.yml': `${WORKFLOW}      - run: make\n` },
+      ['java/pom.xml'],
+    ],
+    [
+      'an SBOM generator',
+      true,
+      { '.github/workflows/ci.yml': `${WORKFLOW}      - run: syft . -o cyclonedx-json\n` },
+      [],
+    ],
+    // A Dockerfile's images are no packages an SBOM of the lockfiles lists: the rule does not read it.
+    ['a base image bumped', false, { 'svc/Dockerfile': 'FROM node:22.1.0\n' }, ['java/pom.xml']],
+  ])('with %s, the SBOM rule is evaluated again: %s', async (_name, again, change, expected) => {
+    const repo = scratchRepo();
+    const base = repo.commit({
+      ...TREE,
+      'java/pom.xml': '<project><dependencies><dependency/></dependencies></project>\n',
+      '.github/workflows/ci.yml': WORKFLOW,
+      'svc/Dockerfile': 'FROM node:20.1.0\n',
+    });
+    let results: BaseResults | undefined;
+    await runCheck({ root: repo.dir, now: NOW, collectBaseResults: (r) => (results = r) });
+    repo.commit(change);
+    const taken = vi.spyOn(RuleRun.prototype, 'reuseResults');
+    const report = await prCheck(repo.dir, base, results!, logger());
+    const reused = [...(taken.mock.calls[0]?.[0].keys() ?? [])];
+    taken.mockRestore();
+    expect(reused.includes('sbom-coverage')).toBe(!again);
+    expect(report.findings.filter((f) => f.ruleId === 'sbom-coverage').map((f) => f.location?.path)).toEqual(
+      expected,
+    );
+  });
 
   it.each<[string, (r: BaseResults) => BaseResults, string]>([
     [

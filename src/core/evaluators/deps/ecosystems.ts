@@ -217,14 +217,15 @@ const PACKAGE_MANIFESTS = defineSelector(
 );
 
 /**
- * Manifests of the workspace, minus files matching the `exclude` globs, in index order, then the
- * workflows' actions (one entry for `.github/workflows`) when a workflow uses any.
+ * Manifests of the workspace, minus files matching the `exclude` globs: the packages' in index order,
+ * then the Dockerfiles that name an image an updater bumps, then the workflows' actions (one entry for `.github/workflows`) when a workflow uses any.
  */
 export function detectManifests(ws: Workspace, exclude: readonly string[]): Manifest[] {
   const packages = detectPackageManifests(ws, exclude);
+  const images = detectImageManifests(ws, exclude);
   const actions = workflowActions(ws);
   const local = localActions(ws, exclude);
-  return [...packages, ...(actions ? [actions] : []), ...local];
+  return [...packages, ...images, ...(actions ? [actions] : []), ...local];
 }
 
 /**
@@ -285,8 +286,9 @@ function usesAVersion(text: string): boolean {
 }
 
 /**
- * Manifests of packages (not the workflows' actions), minus files matching the `exclude` globs, in
- * index order (cached): what a rule about packages alone reads, so a workflow is no input of it.
+ * Manifests of packages (not the Dockerfiles' images, nor the workflows' actions), minus files matching
+ * the `exclude` globs, in index order (cached): what a rule about packages alone reads, so neither a
+ * Dockerfile nor a workflow is an input of it.
  */
 export function detectPackageManifests(ws: Workspace, exclude: readonly string[]): Manifest[] {
   const excluded = exclude.length > 0 ? ws.matcher(exclude) : () => false;
@@ -301,6 +303,18 @@ export function detectPackageManifests(ws: Workspace, exclude: readonly string[]
       if (isTemplateManifest(ws, file)) continue;
       out.push({ file, dir: dirOf(file), ecosystem: kind.ecosystem, managers: kind.managers });
     }
+    return out;
+  });
+}
+
+/**
+ * The Dockerfiles whose stages name an image an updater bumps (see {@link updatableImages}), minus
+ * files matching the `exclude` globs, in index order (cached): each Dockerfile is parsed.
+ */
+function detectImageManifests(ws: Workspace, exclude: readonly string[]): Manifest[] {
+  const excluded = exclude.length > 0 ? ws.matcher(exclude) : () => false;
+  return ws.memo('deps.image-manifests', exclude.join('\u0000'), () => {
+    const out: Manifest[] = [];
     for (const file of dockerfilePaths(ws)) {
       if (excluded(file)) continue;
       const model = readDockerfile(ws, file);
