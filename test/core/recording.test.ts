@@ -75,7 +75,8 @@ describe('RecordingWorkspace', () => {
     // Those left are the text of a read (through `read`; `configText` reports through
     // `reportProblem`, which the view delegates), private helpers of reads and memos it delegates
     // (`linkOf` and `node` among them: the base tree asks them of the head, never of a view), and
-    // `matchByName`, which only `matchFiles` calls (the view's asks the whole tree's `glob`).
+    // `matchByName` and `filesOfKeys`, which only `matchFiles` and `filesWhere` call (the view's ask
+    // the whole tree's `glob` and `filesWhere`).
     const own = new Set(Object.getOwnPropertyNames(RecordingWorkspace.prototype));
     const inherited = Object.getOwnPropertyNames(Workspace.prototype).filter(
       (n) => n !== 'constructor' && !own.has(n),
@@ -83,6 +84,7 @@ describe('RecordingWorkspace', () => {
     expect(inherited).toEqual([
       'configText',
       'matchByName',
+      'filesOfKeys',
       'text',
       'settleMemo',
       'indexedSet',

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { locationFromSpan } from '../location.js';
 import type { RawFinding } from '../types.js';
-import { defineScreen, defineSelector } from '../workspace/screens.js';
+import { defineScreen, defineSelector, keysOfNames } from '../workspace/screens.js';
 import type { Workspace } from '../workspace/workspace.js';
 import {
   escapePointerToken,
@@ -41,10 +41,14 @@ import type { Job } from './workflow-model.js';
 const COMPOSE_NAME = /^(?:[^/]*[.\-_])?(?:docker-)?compose(?:[.\-_][^/]*)?\.ya?ml$/;
 
 /** The compose files of a tree, by name (see screens.ts). */
-export const COMPOSE_FILES = defineSelector('compose-files', (f) => {
-  if (f.includes('node_modules/')) return false;
-  return COMPOSE_NAME.test(f.slice(f.lastIndexOf('/') + 1));
-});
+export const COMPOSE_FILES = defineSelector(
+  'compose-files',
+  (f) => {
+    if (f.includes('node_modules/')) return false;
+    return COMPOSE_NAME.test(f.slice(f.lastIndexOf('/') + 1));
+  },
+  keysOfNames(['.yml', '.yaml']),
+);
 
 /**
  * Swarm stack files named for it (`stack.yml`, `docker-stack.yml`, `stack.prod.yaml`), which `docker

@@ -1,4 +1,4 @@
-import { pathMatcher } from './glob.js';
+import { nameEndings, nameKey, pathMatcher } from './glob.js';
 
 /**
  * Screens: named tests of a file's text that tell a family's subjects from the other files its globs
@@ -52,21 +52,64 @@ export function screenNamed(name: string): Screen | undefined {
 export interface Selector {
   readonly name: string;
   test(path: string): boolean;
+  /**
+   * A test of the {@link nameKey}s of the paths that can pass: every path `test` passes has a key
+   * this passes. A large tree then tests only its files of those keys (`Workspace.filesWhere`);
+   * absent, every path is tested.
+   */
+  readonly keys?: (key: string) => boolean;
 }
 
 const selectors = new Map<string, Selector>();
 
-/** Defines (once per process, at module load) the selector `name`. */
-export function defineSelector(name: string, test: (path: string) => boolean): Selector {
-  const selector: Selector = { name, test };
+/**
+ * Defines (once per process, at module load) the selector `name`; with `keys` (see
+ * {@link Selector.keys}, e.g. {@link keysOfNames}), a large tree tests only its files of those keys.
+ */
+export function defineSelector(
+  name: string,
+  test: (path: string) => boolean,
+  keys?: (key: string) => boolean,
+): Selector {
+  const selector: Selector = keys ? { name, test, keys } : { name, test };
   selectors.set(name, selector);
   return selector;
+}
+
+/**
+ * The keys test of a selector whose paths end with one of these file names or name endings
+ * (`package.json`, `Gemfile`, `.txt`), in any case: each one's {@link nameKey}, compared in lower case.
+ */
+export function keysOfNames(names: readonly string[]): (key: string) => boolean {
+  const keys = new Set(names.map((n) => nameKey(n).toLowerCase()));
+  return (key) => keys.has(key.toLowerCase());
 }
 
 /** The selector of globs, named after them so that any process can make it again from its name. */
 export function globSelector(patterns: readonly string[], options: { ignoreCase?: boolean } = {}): Selector {
   const name = `glob${options.ignoreCase ? '-i' : ''}:${JSON.stringify(patterns)}`;
-  return selectors.get(name) ?? defineSelector(name, pathMatcher(patterns, options));
+  return (
+    selectors.get(name) ?? defineSelector(name, pathMatcher(patterns, options), globKeys(patterns, options))
+  );
+}
+
+/**
+ * The keys the globs' paths can have ({@link nameEndings}); without regard to case, those of the
+ * globs in lower case, compared with the key in lower case (their literal endings are ASCII, which a
+ * case-insensitive match compares letter by letter).
+ */
+function globKeys(
+  patterns: readonly string[],
+  options: { ignoreCase?: boolean },
+): ((key: string) => boolean) | undefined {
+  if (!options.ignoreCase) return nameEndings(patterns);
+  const accepts = nameEndings(patterns.map((p) => p.toLowerCase()));
+  return accepts && ((key) => accepts(key.toLowerCase()));
+}
+
+/** Every selector defined so far (those of the evaluators once their modules are loaded). */
+export function definedSelectors(): Selector[] {
+  return [...selectors.values()];
 }
 
 /** The selector of that name, or undefined when none is known (callers then assume every path passes). */

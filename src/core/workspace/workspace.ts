@@ -162,6 +162,32 @@ export interface Inheritance {
 const NAME_GROUPS_AFTER = 3;
 const NAME_GROUPS_FROM = 256;
 
+/**
+ * What is found once per list of files, for every tree whose list it is (a base tree built beside
+ * its head shares the head's list, see `sameIndexAs`): the files each selector passes, and the
+ * positions of the files by {@link nameKey}.
+ */
+interface ListCache {
+  /** Files by selector name (see `Workspace.filesWhere`). */
+  readonly selected: Map<string, readonly string[]>;
+  /** Positions of the files by {@link nameKey}, ascending (see {@link NAME_GROUPS_AFTER}). */
+  byNameKey?: Map<string, number[]>;
+  /** Searches that could have used {@link byNameKey}, made path by path before it was made. */
+  ungroupedLists: number;
+}
+
+const LIST_CACHES = new WeakMap<readonly string[], ListCache>();
+
+/** The cache of one list of files (see {@link ListCache}). */
+function listCache(files: readonly string[]): ListCache {
+  let cache = LIST_CACHES.get(files);
+  if (!cache) {
+    cache = { selected: new Map(), ungroupedLists: 0 };
+    LIST_CACHES.set(files, cache);
+  }
+  return cache;
+}
+
 /** Each file's position under its {@link nameKey}, ascending. */
 function groupByNameKey(files: readonly string[]): Map<string, number[]> {
   const groups = new Map<string, number[]>();
@@ -208,12 +234,6 @@ export class Workspace {
   private readonly missing = new Set<string>();
   private readonly matchers = new Map<string, (p: string) => boolean>();
   private readonly globs = new Map<string, readonly string[]>();
-  /** Files by selector name (see {@link filesWhere}). */
-  private readonly selected = new Map<string, readonly string[]>();
-  /** Positions of the files by {@link nameKey}, ascending (see {@link NAME_GROUPS_AFTER}). */
-  private byNameKey: Map<string, number[]> | undefined;
-  /** Glob lists that could have used {@link byNameKey}, tested path by path before it was made. */
-  private ungroupedLists = 0;
   /** By kind, then by file (no key string built per lookup: the secrets memo alone is asked per rule and file). */
   private readonly memos = new Map<string, MemoStore>();
   /**
@@ -384,10 +404,11 @@ export class Workspace {
 
   /** The files whose path passes the selector, in index order (see screens.ts). */
   filesWhere(selector: Selector): string[] {
-    let found = this.selected.get(selector.name);
+    const { selected } = listCache(this.files);
+    let found = selected.get(selector.name);
     if (!found) {
-      found = this.files.filter((f) => selector.test(f));
-      this.selected.set(selector.name, found);
+      found = this.filesOfKeys(selector.keys, selector.test);
+      selected.set(selector.name, found);
     }
     return [...found];
   }
@@ -478,22 +499,33 @@ export class Workspace {
 
   /**
    * Globs whose names end with literal text (`**` + `/*.tf`, `**` + `/{Dockerfile,Containerfile}`) match
-   * only paths of a few {@link nameKey}s: once a tree has tested a few such lists, its files are grouped
-   * by key, and each later list is tested on its groups' files instead of every path. The rest is
-   * tested path by path.
+   * only paths of a few {@link nameKey}s (see {@link filesOfKeys}). The rest is tested path by path.
    */
   private matchByName(patterns: readonly string[], match: (path: string) => boolean): string[] {
-    const accepts = this.files.length > NAME_GROUPS_FROM ? nameEndings(patterns) : undefined;
-    if (!accepts) return this.files.filter((f) => match(f));
-    if (!this.byNameKey) {
-      if (this.ungroupedLists < NAME_GROUPS_AFTER) {
-        this.ungroupedLists += 1;
+    return this.filesOfKeys(this.files.length > NAME_GROUPS_FROM ? nameEndings(patterns) : undefined, match);
+  }
+
+  /**
+   * The files that `match` passes, in index order, when every one it passes has a {@link nameKey}
+   * that `keys` passes: once the list has been searched so a few times, its files are grouped by key
+   * (for every tree that shares the list), and each later search tests only its groups' files
+   * instead of every path. Without `keys`, or on a small list, every path is tested.
+   */
+  private filesOfKeys(
+    keys: ((key: string) => boolean) | undefined,
+    match: (path: string) => boolean,
+  ): string[] {
+    if (!keys || this.files.length <= NAME_GROUPS_FROM) return this.files.filter((f) => match(f));
+    const cache = listCache(this.files);
+    if (!cache.byNameKey) {
+      if (cache.ungroupedLists < NAME_GROUPS_AFTER) {
+        cache.ungroupedLists += 1;
         return this.files.filter((f) => match(f));
       }
-      this.byNameKey = groupByNameKey(this.files);
+      cache.byNameKey = groupByNameKey(this.files);
     }
     const positions: number[] = [];
-    for (const [key, group] of this.byNameKey) if (accepts(key)) for (const at of group) positions.push(at);
+    for (const [key, group] of cache.byNameKey) if (keys(key)) for (const at of group) positions.push(at);
     // In index order: the groups' positions are each ascending, merged by one sort of the few.
     positions.sort((a, b) => a - b);
     const found: string[] = [];

@@ -9,7 +9,7 @@ import {
 import { expandVariables, UNRESOLVED } from '../../parsers/dockerfile-words.js';
 import { parseImageRef, tagNamesVersion } from '../../parsers/image-ref.js';
 import { parseUses, refPinning } from '../../parsers/uses.js';
-import { defineSelector } from '../../workspace/screens.js';
+import { defineSelector, keysOfNames } from '../../workspace/screens.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import {
   cargoNeedsLock,
@@ -62,6 +62,8 @@ interface ManifestKind {
   names?: readonly string[];
   /** Test of the file name (and path), for kinds not known by their names alone. */
   matches?(name: string, file: string): boolean;
+  /** With {@link matches}: the name endings of what it passes, as `keysOfNames` takes them. */
+  keys?: readonly string[];
   /** Whether the manifest declares anything to update (default: it does). */
   declares?(ws: Workspace, file: string): boolean;
 }
@@ -104,6 +106,7 @@ const KINDS: readonly ManifestKind[] = [
     ecosystem: 'pip',
     managers: ['pip_requirements', 'pip-compile'],
     matches: (n) => /^requirements.*\.(?:txt|in)$/.test(n),
+    keys: ['.txt', '.in'],
     declares: (ws, f) => pipRequirements(ws.text(f) ?? ''),
   },
   {
@@ -160,6 +163,7 @@ const KINDS: readonly ManifestKind[] = [
     managers: ['gradle'],
     matches: (n, f) =>
       /^(?:build|settings)\.gradle(?:\.kts)?$/.test(n) || f.endsWith('gradle/libs.versions.toml'),
+    keys: ['.gradle', '.kts', '.toml'],
   },
   { ecosystem: 'bundler', managers: ['bundler'], names: ['Gemfile', 'gems.rb'] },
   {
@@ -172,6 +176,7 @@ const KINDS: readonly ManifestKind[] = [
     ecosystem: 'nuget',
     managers: ['nuget'],
     matches: (n) => /\.(?:cs|fs|vb)proj$|^packages\.config$|^Directory\.Packages\.props$/i.test(n),
+    keys: ['.csproj', '.fsproj', '.vbproj', '.config', '.props'],
     declares: hasText(/PackageReference|PackageVersion|<package /),
   },
   {
@@ -209,11 +214,16 @@ function kindOf(name: string, file: string): ManifestKind | undefined {
 }
 
 const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
-const WORKFLOW_FILES = defineSelector('workflow-files', (f) => WORKFLOW.test(f));
+const WORKFLOW_FILES = defineSelector(
+  'workflow-files',
+  (f) => WORKFLOW.test(f),
+  keysOfNames(['.yml', '.yaml']),
+);
 /** Paths of a kind of manifest (their content may still declare nothing). */
 const PACKAGE_MANIFESTS = defineSelector(
   'package-manifests',
   (f) => kindOf(f.slice(f.lastIndexOf('/') + 1), f) !== undefined,
+  keysOfNames(KINDS.flatMap((k) => [...(k.names ?? []), ...(k.keys ?? [])])),
 );
 
 /**
@@ -269,6 +279,7 @@ const LOCAL_ACTION = /\/action\.ya?ml$/;
 const LOCAL_ACTION_FILES = defineSelector(
   'local-action-files',
   (f) => LOCAL_ACTION.test(f) && !WORKFLOW.test(f),
+  keysOfNames(['.yml', '.yaml']),
 );
 
 const USES = /^[ \t]*-?[ \t]*uses:[ \t]*['"]?([^\s'"#]+)/gm;

@@ -1,5 +1,6 @@
 import path from 'node:path/posix';
 import type { RawFinding } from '../../types.js';
+import { defineSelector, keysOfNames } from '../../workspace/screens.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { globList } from '../generic/shared.js';
 import { cargoWorkspaceRoots, npmWorkspaceRoots, uvWorkspaceRoots } from '../repo/deps-lockfile.js';
@@ -81,7 +82,7 @@ export const depsGitBranch = defineEvaluator<GitBranchOptions>({
   affectedBy: (changed, head, base) => {
     const folders = changed.map((p) => p.slice(0, p.lastIndexOf('/') + 1));
     const below = (manifest: string) => folders.some((folder) => manifest.startsWith(folder));
-    return [...manifests(head.tree()), ...manifests(base.tree())].filter(below);
+    return [...head.tree().filesWhere(MANIFESTS), ...base.tree().filesWhere(MANIFESTS)].filter(below);
   },
   summary:
     'Git dependencies that follow a branch instead of a commit or tag (npm, pip, Poetry, uv, Cargo, Bundler, Composer).',
@@ -228,6 +229,13 @@ function manifests(workspace: Workspace): string[] {
   }
   return out;
 }
+
+/** The manifests of a whole tree (see {@link manifests}), found among its files of those name endings. */
+const MANIFESTS = defineSelector(
+  'git-branch-manifests',
+  (f) => readerFor(f.slice(f.lastIndexOf('/') + 1)) !== undefined,
+  keysOfNames(['package.json', 'composer.json', '.txt', '.in', '.toml', 'Pipfile', 'Gemfile', 'gems.rb']),
+);
 
 /**
  * The lockfiles that lock a manifest's dependencies: beside it, then at the root of each workspace it

@@ -21,7 +21,7 @@ import { type CommandView, scriptCommands } from '../../parsers/shell-commands.j
 import { ACTION_GLOBS, WORKFLOW_GLOBS } from '../../parsers/workflow.js';
 import { kubernetesBoolean } from '../../parsers/yaml-boolean.js';
 import type { RawFinding } from '../../types.js';
-import { defineScreen, defineSelector } from '../../workspace/screens.js';
+import { defineScreen, defineSelector, keysOfNames } from '../../workspace/screens.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { parseYaml } from '../../workspace/yaml.js';
 import { type KindNames, kindNames } from './kind-binary.js';
@@ -596,6 +596,7 @@ function testSource(file: string): boolean {
 const TEST_SOURCES = defineSelector(
   'k8s-test-sources',
   (file) => /\.(?:go|py|js|mjs|cjs|ts|java|kt|rb)$/.test(file) && testSource(file),
+  keysOfNames(['.go', '.py', '.js', '.mjs', '.cjs', '.ts', '.java', '.kt', '.rb']),
 );
 
 /**

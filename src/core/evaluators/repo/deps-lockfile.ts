@@ -5,7 +5,7 @@ import { DOCKERFILE_GLOBS, readDockerfile } from '../../parsers/dockerfile.js';
 import type { RawFinding } from '../../types.js';
 import { vendored } from '../../vendored.js';
 import { pathMatcher } from '../../workspace/glob.js';
-import { defineSelector } from '../../workspace/screens.js';
+import { defineSelector, keysOfNames } from '../../workspace/screens.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { globList, orList } from '../generic/shared.js';
 import { defineEvaluator } from '../types.js';
@@ -353,8 +353,10 @@ const LOCKED_MANIFEST_NAMES = new Set([
   'composer.json',
   'go.mod',
 ]);
-const LOCKED_MANIFESTS = defineSelector('lockfile-manifests', (f) =>
-  LOCKED_MANIFEST_NAMES.has(f.slice(f.lastIndexOf('/') + 1)),
+const LOCKED_MANIFESTS = defineSelector(
+  'lockfile-manifests',
+  (f) => LOCKED_MANIFEST_NAMES.has(f.slice(f.lastIndexOf('/') + 1)),
+  keysOfNames([...LOCKED_MANIFEST_NAMES]),
 );
 
 /** npm's `package-lock` and pnpm's `lockfile`: false, neither reads nor writes a lockfile. */

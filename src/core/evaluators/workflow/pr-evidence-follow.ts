@@ -6,7 +6,7 @@ import {
   type Stage,
 } from '../../parsers/dockerfile.js';
 import { packageScripts } from '../../parsers/package-json.js';
-import { defineSelector, globSelector } from '../../workspace/screens.js';
+import { defineSelector, globSelector, keysOfNames } from '../../workspace/screens.js';
 import type { Workspace } from '../../workspace/workspace.js';
 
 /**
@@ -317,7 +317,11 @@ function scriptFiles(workspace: Workspace, raw: string): string[] {
     .slice(0, MAX_GLOB_FILES);
 }
 
-const SHELL_SCRIPTS = defineSelector('shell-scripts', (f) => f.endsWith('.sh') || f.endsWith('.bash'));
+const SHELL_SCRIPTS = defineSelector(
+  'shell-scripts',
+  (f) => f.endsWith('.sh') || f.endsWith('.bash'),
+  keysOfNames(['.sh', '.bash']),
+);
 
 /** The tree's `.sh` and `.bash` files, in index order (listed once per tree). */
 function shellScripts(workspace: Workspace): readonly string[] {

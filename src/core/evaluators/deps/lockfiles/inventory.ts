@@ -1,5 +1,5 @@
 import path from 'node:path/posix';
-import { defineSelector } from '../../../workspace/screens.js';
+import { defineSelector, keysOfNames } from '../../../workspace/screens.js';
 import type { Workspace } from '../../../workspace/workspace.js';
 import { DEFAULT_MANIFEST_EXCLUDE } from '../../repo/deps-lockfile.js';
 import { readPackageLock } from './npm.js';
@@ -53,7 +53,11 @@ function readerFor(file: string): Reader | undefined {
   return undefined;
 }
 
-const LOCKFILES = defineSelector('lockfiles', (f) => readerFor(f) !== undefined);
+const LOCKFILES = defineSelector(
+  'lockfiles',
+  (f) => readerFor(f) !== undefined,
+  keysOfNames([...BY_NAME.keys(), '.txt', '.lockfile']),
+);
 
 /** Lockfiles of the workspace, minus files matching `exclude`, in index order. */
 export function lockfilePaths(
