@@ -177,14 +177,32 @@ export function packRepository(dir) {
  * commits them; returns main's commit, the pull request's base. The first five are workflows unless
  * `workflows` is false (then every changed file is a source file). Each file gets a comment line;
  * with `steps`, each workflow also a step of its last job (a change to what it runs, as most edits
- * of a workflow are, where a comment leaves its parsed values as they were).
+ * of a workflow are, where a comment leaves its parsed values as they were). With `bump`, the change
+ * is a dependency update as Dependabot makes one: `changed` packages' manifests get a newer version of
+ * their dependency, and their lockfiles (packages/pkg-1 and on: each of those has one) the version
+ * it resolves to.
  */
-export function makePullRequest(dir, changed = 50, { workflows = true, steps = false } = {}) {
+export function makePullRequest(dir, changed = 50, { workflows = true, steps = false, bump = false } = {}) {
   const git = (...args) =>
     execFileSync('git', args, { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 30 });
   git('checkout', '-q', '-f', 'main');
   git('checkout', '-q', '-B', 'pr');
-  for (let i = 0; i < changed; i++) {
+  for (let i = 0; bump && i < changed; i++) {
+    const name = `pkg-${i + 1}`;
+    const manifest = { name, version: '1.0.0', dependencies: { lodash: '^4.17.23' } };
+    const lock = {
+      name,
+      lockfileVersion: 3,
+      packages: { 'node_modules/lodash': { version: '4.17.23' } },
+    };
+    mkdirSync(path.join(dir, 'packages', name), { recursive: true });
+    writeFileSync(path.join(dir, 'packages', name, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    writeFileSync(
+      path.join(dir, 'packages', name, 'package-lock.json'),
+      `${JSON.stringify(lock, null, 2)}\n`,
+    );
+  }
+  for (let i = 0; !bump && i < changed; i++) {
     const rel =
       workflows && i < 5
         ? `.github/workflows/ci-${i}.yml`

@@ -352,6 +352,11 @@ function main() {
   );
   // Five source files only: no rule that reads across files reads them.
   pullRequest('5 changed source files, no workflow', makePullRequest(REPO, 5, { workflows: false }));
+  // A dependency update: the rules about packages and lockfiles read across the tree.
+  pullRequest(
+    'a dependency bumped in 5 packages (manifest and lockfile)',
+    makePullRequest(REPO, 5, { bump: true }),
+  );
 
   // The results cache between full checks (what a push run of the default branch keeps with
   // actions/cache): written on main, then taken on main (nothing changed) and on commits of 5, 50
