@@ -154,13 +154,15 @@ export interface Inheritance {
 }
 
 /**
- * Grouping the files by name ending costs a string and a map entry per path, about what testing three
- * glob lists path by path costs: a tree groups its files once it has tested that many lists that could
- * use the groups (a slice of the per-file rules is asked by a few dozen; a pull request's whole tree
- * by a handful), and a short list never does.
+ * Grouping the files by name ending costs about what testing one or two glob lists or selectors path
+ * by path costs (a sorted list's runs of one ending share their key): a tree groups its files at its
+ * second search that could use the groups (a slice of the per-file rules is asked by a few dozen; a
+ * pull request's whole tree by four to eight), and a short list never does.
  */
-const NAME_GROUPS_AFTER = 3;
+const NAME_GROUPS_AFTER = 1;
 const NAME_GROUPS_FROM = 256;
+const DOT = 0x2e;
+const SLASH = 0x2f;
 
 /**
  * What is found once per list of files, for every tree whose list it is (a base tree built beside
@@ -188,14 +190,35 @@ function listCache(files: readonly string[]): ListCache {
   return cache;
 }
 
-/** Each file's position under its {@link nameKey}, ascending. */
+/**
+ * Each file's position under its {@link nameKey}, ascending. A sorted list holds runs of one key (the
+ * files of a folder): a path that ends with the key before it, after a `.` or `/`, has that key (the
+ * key holds neither), and takes no string of its own.
+ */
 function groupByNameKey(files: readonly string[]): Map<string, number[]> {
   const groups = new Map<string, number[]>();
+  let lastKey = '';
+  let last: number[] | undefined;
   for (let i = 0; i < files.length; i++) {
-    const key = nameKey(files[i]!);
-    const group = groups.get(key);
-    if (group) group.push(i);
-    else groups.set(key, [i]);
+    const f = files[i]!;
+    const before = f.length - lastKey.length - 1;
+    if (last && before >= 0 && f.endsWith(lastKey)) {
+      const c = f.charCodeAt(before);
+      if (c === DOT || c === SLASH) {
+        last.push(i);
+        continue;
+      }
+    }
+    const key = nameKey(f);
+    let group = groups.get(key);
+    if (!group) {
+      group = [];
+      groups.set(key, group);
+    }
+    group.push(i);
+    // A key '' (a name ending with `.`) or '/' (a folder) is not one a later path is known by this way.
+    last = key === '' || key === '/' ? undefined : group;
+    lastKey = key;
   }
   return groups;
 }
