@@ -23292,7 +23292,7 @@ function testSource(file) {
     return TEST_FILE.test(file) || (0,confidence/* inTestPaths */.kU)(file);
 }
 /** The program sources of tests (see {@link testSource}), chosen by their paths alone. */
-const TEST_SOURCES = (0,screens/* defineSelector */.xf)('k8s-test-sources', (file) => /\.(?:go|py|js|mjs|cjs|ts|java|kt|rb)$/.test(file) && testSource(file));
+const TEST_SOURCES = (0,screens/* defineSelector */.xf)('k8s-test-sources', (file) => /\.(?:go|py|js|mjs|cjs|ts|java|kt|rb)$/.test(file) && testSource(file), (0,screens/* keysOfNames */.YL)(['.go', '.py', '.js', '.mjs', '.cjs', '.ts', '.java', '.kt', '.rb']));
 /**
  * The text of a script that may create a kind cluster or name another context, or a YAML file's path
  * (comments included: a screen only narrows which scripts are read).
@@ -25666,6 +25666,8 @@ const dataPersonalData = (0,types/* defineEvaluator */.D)({
 
 ;// CONCATENATED MODULE: external "node:path/posix"
 const posix_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path/posix");
+// EXTERNAL MODULE: ./lib/core/workspace/screens.js
+var screens = __nccwpck_require__(9752);
 // EXTERNAL MODULE: ./lib/core/confidence.js + 1 modules
 var confidence = __nccwpck_require__(3965);
 // EXTERNAL MODULE: ./lib/core/location.js
@@ -25674,8 +25676,6 @@ var core_location = __nccwpck_require__(6244);
 var parsers_dockerfile = __nccwpck_require__(9024);
 // EXTERNAL MODULE: ./lib/core/vendored.js + 1 modules
 var vendored = __nccwpck_require__(7680);
-// EXTERNAL MODULE: ./lib/core/workspace/screens.js
-var screens = __nccwpck_require__(9752);
 // EXTERNAL MODULE: ./lib/core/evaluators/repo/manifests.js
 var manifests = __nccwpck_require__(4513);
 ;// CONCATENATED MODULE: ./lib/core/evaluators/repo/deps-lockfile.js
@@ -25981,7 +25981,7 @@ const LOCKED_MANIFEST_NAMES = new Set([
     'composer.json',
     'go.mod',
 ]);
-const LOCKED_MANIFESTS = (0,screens/* defineSelector */.xf)('lockfile-manifests', (f) => LOCKED_MANIFEST_NAMES.has(f.slice(f.lastIndexOf('/') + 1)));
+const LOCKED_MANIFESTS = (0,screens/* defineSelector */.xf)('lockfile-manifests', (f) => LOCKED_MANIFEST_NAMES.has(f.slice(f.lastIndexOf('/') + 1)), (0,screens/* keysOfNames */.YL)([...LOCKED_MANIFEST_NAMES]));
 /** npm's `package-lock` and pnpm's `lockfile`: false, neither reads nor writes a lockfile. */
 const LOCKFILE_SETTING = /^\s*(package-lock|lockfile)\s*=\s*["']?(true|false)["']?\s*$/i;
 /**
@@ -27335,7 +27335,7 @@ function readerFor(file) {
         return readGradleLock;
     return undefined;
 }
-const LOCKFILES = (0,screens/* defineSelector */.xf)('lockfiles', (f) => readerFor(f) !== undefined);
+const LOCKFILES = (0,screens/* defineSelector */.xf)('lockfiles', (f) => readerFor(f) !== undefined, (0,screens/* keysOfNames */.YL)([...BY_NAME.keys(), '.txt', '.lockfile']));
 /** Lockfiles of the workspace, minus files matching `exclude`, in index order. */
 function lockfilePaths(ws, exclude = DEFAULT_MANIFEST_EXCLUDE) {
     const excluded = exclude.length > 0 ? ws.matcher(exclude) : () => false;
@@ -27394,6 +27394,7 @@ function inventory_uniqueComponents(lockfiles) {
 }
 
 ;// CONCATENATED MODULE: ./lib/core/evaluators/deps/git-branch.js
+
 
 
 
@@ -27462,7 +27463,7 @@ const depsGitBranch = (0,types/* defineEvaluator */.D)({
     affectedBy: (changed, head, base) => {
         const folders = changed.map((p) => p.slice(0, p.lastIndexOf('/') + 1));
         const below = (manifest) => folders.some((folder) => manifest.startsWith(folder));
-        return [...git_branch_manifests(head.tree()), ...git_branch_manifests(base.tree())].filter(below);
+        return [...head.tree().filesWhere(MANIFESTS), ...base.tree().filesWhere(MANIFESTS)].filter(below);
     },
     summary: 'Git dependencies that follow a branch instead of a commit or tag (npm, pip, Poetry, uv, Cargo, Bundler, Composer).',
     schema: {
@@ -27612,6 +27613,8 @@ function git_branch_manifests(workspace) {
     }
     return out;
 }
+/** The manifests of a whole tree (see {@link manifests}), found among its files of those name endings. */
+const MANIFESTS = (0,screens/* defineSelector */.xf)('git-branch-manifests', (f) => git_branch_readerFor(f.slice(f.lastIndexOf('/') + 1)) !== undefined, (0,screens/* keysOfNames */.YL)(['package.json', 'composer.json', '.txt', '.in', '.toml', 'Pipfile', 'Gemfile', 'gems.rb']));
 /**
  * The lockfiles that lock a manifest's dependencies: beside it, then at the root of each workspace it
  * belongs to (a Cargo, npm/Yarn/pnpm or uv workspace keeps one lockfile at its root, for every member).
@@ -27856,6 +27859,7 @@ const ecosystems_KINDS = [
         ecosystem: 'pip',
         managers: ['pip_requirements', 'pip-compile'],
         matches: (n) => /^requirements.*\.(?:txt|in)$/.test(n),
+        keys: ['.txt', '.in'],
         declares: (ws, f) => pipRequirements(ws.text(f) ?? ''),
     },
     {
@@ -27909,6 +27913,7 @@ const ecosystems_KINDS = [
         ecosystem: 'gradle',
         managers: ['gradle'],
         matches: (n, f) => /^(?:build|settings)\.gradle(?:\.kts)?$/.test(n) || f.endsWith('gradle/libs.versions.toml'),
+        keys: ['.gradle', '.kts', '.toml'],
     },
     { ecosystem: 'bundler', managers: ['bundler'], names: ['Gemfile', 'gems.rb'] },
     {
@@ -27921,6 +27926,7 @@ const ecosystems_KINDS = [
         ecosystem: 'nuget',
         managers: ['nuget'],
         matches: (n) => /\.(?:cs|fs|vb)proj$|^packages\.config$|^Directory\.Packages\.props$/i.test(n),
+        keys: ['.csproj', '.fsproj', '.vbproj', '.config', '.props'],
         declares: hasText(/PackageReference|PackageVersion|<package /),
     },
     {
@@ -27959,18 +27965,19 @@ function kindOf(name, file) {
     return named === undefined ? undefined : ecosystems_KINDS[named];
 }
 const WORKFLOW = /^\.github\/workflows\/[^/]+\.ya?ml$/;
-const WORKFLOW_FILES = (0,screens/* defineSelector */.xf)('workflow-files', (f) => WORKFLOW.test(f));
+const WORKFLOW_FILES = (0,screens/* defineSelector */.xf)('workflow-files', (f) => WORKFLOW.test(f), (0,screens/* keysOfNames */.YL)(['.yml', '.yaml']));
 /** Paths of a kind of manifest (their content may still declare nothing). */
-const PACKAGE_MANIFESTS = (0,screens/* defineSelector */.xf)('package-manifests', (f) => kindOf(f.slice(f.lastIndexOf('/') + 1), f) !== undefined);
+const PACKAGE_MANIFESTS = (0,screens/* defineSelector */.xf)('package-manifests', (f) => kindOf(f.slice(f.lastIndexOf('/') + 1), f) !== undefined, (0,screens/* keysOfNames */.YL)(ecosystems_KINDS.flatMap((k) => [...(k.names ?? []), ...(k.keys ?? [])])));
 /**
- * Manifests of the workspace, minus files matching the `exclude` globs, in index order, then the
- * workflows' actions (one entry for `.github/workflows`) when a workflow uses any.
+ * Manifests of the workspace, minus files matching the `exclude` globs: the packages' in index order,
+ * then the Dockerfiles that name an image an updater bumps, then the workflows' actions (one entry for `.github/workflows`) when a workflow uses any.
  */
 function detectManifests(ws, exclude) {
     const packages = detectPackageManifests(ws, exclude);
+    const images = detectImageManifests(ws, exclude);
     const actions = workflowActions(ws);
     const local = localActions(ws, exclude);
-    return [...packages, ...(actions ? [actions] : []), ...local];
+    return [...packages, ...images, ...(actions ? [actions] : []), ...local];
 }
 /**
  * The workflows' actions as a manifest: Dependabot reads every workflow for the directory "/". Only a
@@ -28006,7 +28013,7 @@ function localActions(ws, exclude) {
     })));
 }
 const LOCAL_ACTION = /\/action\.ya?ml$/;
-const LOCAL_ACTION_FILES = (0,screens/* defineSelector */.xf)('local-action-files', (f) => LOCAL_ACTION.test(f) && !WORKFLOW.test(f));
+const LOCAL_ACTION_FILES = (0,screens/* defineSelector */.xf)('local-action-files', (f) => LOCAL_ACTION.test(f) && !WORKFLOW.test(f), (0,screens/* keysOfNames */.YL)(['.yml', '.yaml']));
 const USES = /^[ \t]*-?[ \t]*uses:[ \t]*['"]?([^\s'"#]+)/gm;
 const VERSION = /^v?\d/;
 /** Whether a workflow's text uses an action, reusable workflow or image by a version an updater bumps. */
@@ -28021,8 +28028,9 @@ function usesAVersion(text) {
     return false;
 }
 /**
- * Manifests of packages (not the workflows' actions), minus files matching the `exclude` globs, in
- * index order (cached): what a rule about packages alone reads, so a workflow is no input of it.
+ * Manifests of packages (not the Dockerfiles' images, nor the workflows' actions), minus files matching
+ * the `exclude` globs, in index order (cached): what a rule about packages alone reads, so neither a
+ * Dockerfile nor a workflow is an input of it.
  */
 function detectPackageManifests(ws, exclude) {
     const excluded = exclude.length > 0 ? ws.matcher(exclude) : () => false;
@@ -28039,6 +28047,17 @@ function detectPackageManifests(ws, exclude) {
                 continue;
             out.push({ file, dir: dirOf(file), ecosystem: kind.ecosystem, managers: kind.managers });
         }
+        return out;
+    });
+}
+/**
+ * The Dockerfiles whose stages name an image an updater bumps (see {@link updatableImages}), minus
+ * files matching the `exclude` globs, in index order (cached): each Dockerfile is parsed.
+ */
+function detectImageManifests(ws, exclude) {
+    const excluded = exclude.length > 0 ? ws.matcher(exclude) : () => false;
+    return ws.memo('deps.image-manifests', exclude.join('\u0000'), () => {
+        const out = [];
         for (const file of (0,parsers_dockerfile/* dockerfilePaths */.j1)(ws)) {
             if (excluded(file))
                 continue;
@@ -66305,7 +66324,7 @@ function scriptFiles(workspace, raw) {
         .filter((f) => match(f))
         .slice(0, MAX_GLOB_FILES);
 }
-const SHELL_SCRIPTS = (0,_workspace_screens_js__WEBPACK_IMPORTED_MODULE_1__/* .defineSelector */ .xf)('shell-scripts', (f) => f.endsWith('.sh') || f.endsWith('.bash'));
+const SHELL_SCRIPTS = (0,_workspace_screens_js__WEBPACK_IMPORTED_MODULE_1__/* .defineSelector */ .xf)('shell-scripts', (f) => f.endsWith('.sh') || f.endsWith('.bash'), (0,_workspace_screens_js__WEBPACK_IMPORTED_MODULE_1__/* .keysOfNames */ .YL)(['.sh', '.bash']));
 /** The tree's `.sh` and `.bash` files, in index order (listed once per tree). */
 function shellScripts(workspace) {
     return workspace.filesWhere(SHELL_SCRIPTS);
@@ -68395,7 +68414,7 @@ const COMPOSE_FILES = (0,screens/* defineSelector */.xf)('compose-files', (f) =>
     if (f.includes('node_modules/'))
         return false;
     return COMPOSE_NAME.test(f.slice(f.lastIndexOf('/') + 1));
-});
+}, (0,screens/* keysOfNames */.YL)(['.yml', '.yaml']));
 /**
  * Swarm stack files named for it (`stack.yml`, `docker-stack.yml`, `stack.prod.yaml`), which `docker
  * stack deploy -c` reads as compose files: a file so named is one when it has a top-level
@@ -82934,10 +82953,12 @@ function touchedBy(inputs, change, matcher) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   ME: () => (/* binding */ defineScreen),
 /* harmony export */   R4: () => (/* binding */ selectorNamed),
+/* harmony export */   YL: () => (/* binding */ keysOfNames),
 /* harmony export */   _3: () => (/* binding */ screenNamed),
 /* harmony export */   qz: () => (/* binding */ globSelector),
 /* harmony export */   xf: () => (/* binding */ defineSelector)
 /* harmony export */ });
+/* unused harmony export definedSelectors */
 /* harmony import */ var _glob_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6643);
 
 const screens = new Map();
@@ -82952,16 +82973,42 @@ function screenNamed(name) {
     return screens.get(name);
 }
 const selectors = new Map();
-/** Defines (once per process, at module load) the selector `name`. */
-function defineSelector(name, test) {
-    const selector = { name, test };
+/**
+ * Defines (once per process, at module load) the selector `name`; with `keys` (see
+ * {@link Selector.keys}, e.g. {@link keysOfNames}), a large tree tests only its files of those keys.
+ */
+function defineSelector(name, test, keys) {
+    const selector = keys ? { name, test, keys } : { name, test };
     selectors.set(name, selector);
     return selector;
+}
+/**
+ * The keys test of a selector whose paths end with one of these file names or name endings
+ * (`package.json`, `Gemfile`, `.txt`), in any case: each one's {@link nameKey}, compared in lower case.
+ */
+function keysOfNames(names) {
+    const keys = new Set(names.map((n) => (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .nameKey */ .Rc)(n).toLowerCase()));
+    return (key) => keys.has(key.toLowerCase());
 }
 /** The selector of globs, named after them so that any process can make it again from its name. */
 function globSelector(patterns, options = {}) {
     const name = `glob${options.ignoreCase ? '-i' : ''}:${JSON.stringify(patterns)}`;
-    return selectors.get(name) ?? defineSelector(name, (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .kZ)(patterns, options));
+    return (selectors.get(name) ?? defineSelector(name, (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .pathMatcher */ .kZ)(patterns, options), globKeys(patterns, options)));
+}
+/**
+ * The keys the globs' paths can have ({@link nameEndings}); without regard to case, those of the
+ * globs in lower case, compared with the key in lower case (their literal endings are ASCII, which a
+ * case-insensitive match compares letter by letter).
+ */
+function globKeys(patterns, options) {
+    if (!options.ignoreCase)
+        return (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .nameEndings */ .Uu)(patterns);
+    const accepts = (0,_glob_js__WEBPACK_IMPORTED_MODULE_0__/* .nameEndings */ .Uu)(patterns.map((p) => p.toLowerCase()));
+    return accepts && ((key) => accepts(key.toLowerCase()));
+}
+/** Every selector defined so far (those of the evaluators once their modules are loaded). */
+function definedSelectors() {
+    return [...selectors.values()];
 }
 /** The selector of that name, or undefined when none is known (callers then assume every path passes). */
 function selectorNamed(name) {
@@ -83405,23 +83452,54 @@ const BINARY_SNIFF_BYTES = 8000;
 /** Any character but whitespace: a text file without one holds nothing to check. */
 const NOT_BLANK = /\S/;
 /**
- * Grouping the files by name ending costs a string and a map entry per path, about what testing three
- * glob lists path by path costs: a tree groups its files once it has tested that many lists that could
- * use the groups (a slice of the per-file rules is asked by a few dozen; a pull request's whole tree
- * by a handful), and a short list never does.
+ * Grouping the files by name ending costs about what testing one or two glob lists or selectors path
+ * by path costs (a sorted list's runs of one ending share their key): a tree groups its files at its
+ * second search that could use the groups (a slice of the per-file rules is asked by a few dozen; a
+ * pull request's whole tree by four to eight), and a short list never does.
  */
-const NAME_GROUPS_AFTER = 3;
+const NAME_GROUPS_AFTER = 1;
 const NAME_GROUPS_FROM = 256;
-/** Each file's position under its {@link nameKey}, ascending. */
+const DOT = 0x2e;
+const SLASH = 0x2f;
+const LIST_CACHES = new WeakMap();
+/** The cache of one list of files (see {@link ListCache}). */
+function listCache(files) {
+    let cache = LIST_CACHES.get(files);
+    if (!cache) {
+        cache = { selected: new Map(), ungroupedLists: 0 };
+        LIST_CACHES.set(files, cache);
+    }
+    return cache;
+}
+/**
+ * Each file's position under its {@link nameKey}, ascending. A sorted list holds runs of one key (the
+ * files of a folder): a path that ends with the key before it, after a `.` or `/`, has that key (the
+ * key holds neither), and takes no string of its own.
+ */
 function groupByNameKey(files) {
     const groups = new Map();
+    let lastKey = '';
+    let last;
     for (let i = 0; i < files.length; i++) {
-        const key = (0,glob/* nameKey */.Rc)(files[i]);
-        const group = groups.get(key);
-        if (group)
-            group.push(i);
-        else
-            groups.set(key, [i]);
+        const f = files[i];
+        const before = f.length - lastKey.length - 1;
+        if (last && before >= 0 && f.endsWith(lastKey)) {
+            const c = f.charCodeAt(before);
+            if (c === DOT || c === SLASH) {
+                last.push(i);
+                continue;
+            }
+        }
+        const key = (0,glob/* nameKey */.Rc)(f);
+        let group = groups.get(key);
+        if (!group) {
+            group = [];
+            groups.set(key, group);
+        }
+        group.push(i);
+        // A key '' (a name ending with `.`) or '/' (a folder) is not one a later path is known by this way.
+        last = key === '' || key === '/' ? undefined : group;
+        lastKey = key;
     }
     return groups;
 }
@@ -83458,12 +83536,6 @@ class Workspace {
     missing = new Set();
     matchers = new Map();
     globs = new Map();
-    /** Files by selector name (see {@link filesWhere}). */
-    selected = new Map();
-    /** Positions of the files by {@link nameKey}, ascending (see {@link NAME_GROUPS_AFTER}). */
-    byNameKey;
-    /** Glob lists that could have used {@link byNameKey}, tested path by path before it was made. */
-    ungroupedLists = 0;
     /** By kind, then by file (no key string built per lookup: the secrets memo alone is asked per rule and file). */
     memos = new Map();
     /**
@@ -83627,10 +83699,11 @@ class Workspace {
     }
     /** The files whose path passes the selector, in index order (see screens.ts). */
     filesWhere(selector) {
-        let found = this.selected.get(selector.name);
+        const { selected } = listCache(this.files);
+        let found = selected.get(selector.name);
         if (!found) {
-            found = this.files.filter((f) => selector.test(f));
-            this.selected.set(selector.name, found);
+            found = this.filesOfKeys(selector.keys, selector.test);
+            selected.set(selector.name, found);
         }
         return [...found];
     }
@@ -83727,24 +83800,31 @@ class Workspace {
     }
     /**
      * Globs whose names end with literal text (`**` + `/*.tf`, `**` + `/{Dockerfile,Containerfile}`) match
-     * only paths of a few {@link nameKey}s: once a tree has tested a few such lists, its files are grouped
-     * by key, and each later list is tested on its groups' files instead of every path. The rest is
-     * tested path by path.
+     * only paths of a few {@link nameKey}s (see {@link filesOfKeys}). The rest is tested path by path.
      */
     matchByName(patterns, match) {
-        const accepts = this.files.length > NAME_GROUPS_FROM ? (0,glob/* nameEndings */.Uu)(patterns) : undefined;
-        if (!accepts)
+        return this.filesOfKeys(this.files.length > NAME_GROUPS_FROM ? (0,glob/* nameEndings */.Uu)(patterns) : undefined, match);
+    }
+    /**
+     * The files that `match` passes, in index order, when every one it passes has a {@link nameKey}
+     * that `keys` passes: once the list has been searched so a few times, its files are grouped by key
+     * (for every tree that shares the list), and each later search tests only its groups' files
+     * instead of every path. Without `keys`, or on a small list, every path is tested.
+     */
+    filesOfKeys(keys, match) {
+        if (!keys || this.files.length <= NAME_GROUPS_FROM)
             return this.files.filter((f) => match(f));
-        if (!this.byNameKey) {
-            if (this.ungroupedLists < NAME_GROUPS_AFTER) {
-                this.ungroupedLists += 1;
+        const cache = listCache(this.files);
+        if (!cache.byNameKey) {
+            if (cache.ungroupedLists < NAME_GROUPS_AFTER) {
+                cache.ungroupedLists += 1;
                 return this.files.filter((f) => match(f));
             }
-            this.byNameKey = groupByNameKey(this.files);
+            cache.byNameKey = groupByNameKey(this.files);
         }
         const positions = [];
-        for (const [key, group] of this.byNameKey)
-            if (accepts(key))
+        for (const [key, group] of cache.byNameKey)
+            if (keys(key))
                 for (const at of group)
                     positions.push(at);
         // In index order: the groups' positions are each ascending, merged by one sort of the few.
