@@ -17,6 +17,7 @@ import {
 import { parseConfig } from '../../src/core/config.js';
 import { type CheckOptions, runCheck } from '../../src/core/engine.js';
 import { getEvaluator } from '../../src/core/evaluators/registry.js';
+import { DOCKERFILE_GLOBS } from '../../src/core/parsers/dockerfile.js';
 import { MAX_SUBJECT_PATHS } from '../../src/core/phases/reuse.js';
 import { RuleRun } from '../../src/core/rule-run.js';
 import { loadRules } from '../../src/core/rules/load.js';
@@ -431,6 +432,43 @@ describe('base results', () => {
         .map((f) => `${f.location?.path} ${f.isNew ? 'new' : 'existing'}`),
     ).toEqual(again ? ['app/package.json existing', 'svc/package.json new'] : ['app/package.json existing']);
   });
+
+  it.each<[string, boolean, string, string[]]>([
+    ['copies no manifest', false, 'FROM node:22\nRUN make\n', ['app/package.json existing']],
+    [
+      'now copies the manifest beside a committed lockfile',
+      true,
+      'FROM node:20\nCOPY app/package.json locks/package-lock.json ./\nRUN npm ci\n',
+      [],
+    ],
+  ])(
+    'with a Dockerfile edited that %s, lockfile-missing is evaluated again: %s',
+    async (_name, again, dockerfile, expected) => {
+      const repo = scratchRepo();
+      const base = repo.commit({
+        ...TREE,
+        'svc/Dockerfile': 'FROM node:20\nRUN make\n',
+        'locks/package-lock.json': '{"lockfileVersion":3,"packages":{}}\n',
+      });
+      let results: BaseResults | undefined;
+      await runCheck({ root: repo.dir, now: NOW, collectBaseResults: (r) => (results = r) });
+      // The Dockerfiles are read for whether one copies the manifest: a screen, not each path.
+      expect(results?.rules['lockfile-missing']?.inputs.screened).toEqual([
+        { patterns: [...DOCKERFILE_GLOBS], screen: 'lockfile-image-copies:package.json' },
+      ]);
+      repo.commit({ 'svc/Dockerfile': dockerfile });
+      const taken = vi.spyOn(RuleRun.prototype, 'reuseResults');
+      const report = await prCheck(repo.dir, base, results!, logger());
+      const reused = [...(taken.mock.calls[0]?.[0].keys() ?? [])];
+      taken.mockRestore();
+      expect(reused.includes('lockfile-missing')).toBe(!again);
+      expect(
+        report.findings
+          .filter((f) => f.ruleId === 'lockfile-missing')
+          .map((f) => `${f.location?.path} ${f.isNew ? 'new' : 'existing'}`),
+      ).toEqual(expected);
+    },
+  );
 
   it.each<[string, boolean, Record<string, string>, string[]]>([
     [

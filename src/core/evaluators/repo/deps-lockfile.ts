@@ -5,7 +5,7 @@ import { DOCKERFILE_GLOBS, readDockerfile } from '../../parsers/dockerfile.js';
 import type { RawFinding } from '../../types.js';
 import { vendored } from '../../vendored.js';
 import { pathMatcher } from '../../workspace/glob.js';
-import { defineSelector, keysOfNames } from '../../workspace/screens.js';
+import { defineScreen, defineSelector, keysOfNames } from '../../workspace/screens.js';
 import type { Workspace } from '../../workspace/workspace.js';
 import { globList, orList } from '../generic/shared.js';
 import { defineEvaluator } from '../types.js';
@@ -182,11 +182,11 @@ function lockedInImageBuild(ws: Workspace, manifest: string, locks: readonly str
  * Dockerfiles that may copy a file named `name`.
  */
 function imageCopies(ws: Workspace, name: string): ReadonlyMap<string, string>[] {
+  const screen = COPIES_OF.get(name);
   return ws.memo('deps-lockfile-image-copies', name, () =>
-    ws
-      .glob(DOCKERFILE_GLOBS)
-      .filter((file) => mayCopy(ws.text(file) ?? '', name))
-      .flatMap((file) => readDockerfile(ws, file)?.stages.map((stage) => stage.placed) ?? []),
+    (screen ? ws.screenedGlob(DOCKERFILE_GLOBS, screen) : []).flatMap(
+      (file) => readDockerfile(ws, file)?.stages.map((stage) => stage.placed) ?? [],
+    ),
   );
 }
 
@@ -357,6 +357,18 @@ const LOCKED_MANIFESTS = defineSelector(
   'lockfile-manifests',
   (f) => LOCKED_MANIFEST_NAMES.has(f.slice(f.lastIndexOf('/') + 1)),
   keysOfNames([...LOCKED_MANIFEST_NAMES]),
+);
+
+/**
+ * For each manifest name, the Dockerfiles that may copy a file of that name (see {@link mayCopy}), as
+ * a screen: a manifest's judgement then rests on those Dockerfiles alone, not on every Dockerfile's
+ * text, and an edit of another Dockerfile leaves it as it was.
+ */
+const COPIES_OF = new Map(
+  [...LOCKED_MANIFEST_NAMES].map((name) => [
+    name,
+    defineScreen(`lockfile-image-copies:${name}`, (_file, text) => mayCopy(text, name)),
+  ]),
 );
 
 /** npm's `package-lock` and pnpm's `lockfile`: false, neither reads nor writes a lockfile. */
