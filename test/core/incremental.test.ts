@@ -27,6 +27,7 @@ import {
   judgement,
   KINDS,
   LINKED_KINDS,
+  PACKAGE_KINDS,
   pullRequest,
   rng,
 } from '../helpers/random-tree.js';
@@ -240,6 +241,15 @@ describe('incremental base evaluation (differential)', () => {
     expect(cases).toBe(60);
     expect(reused.subjects).toBeGreaterThan(100);
     expect(reused.evaluated).toBeGreaterThan(20);
+  }, 300_000);
+
+  it("judges random pull requests to packages with the base commit's stored results exactly as without them", async () => {
+    // The rules about packages (lockfile-missing, the SBOM, license and git-branch rules) read
+    // manifests, lockfiles, workspace roots, settings, .gitignore files and the Dockerfiles that may
+    // copy a manifest: a change takes their stored results only when it touches none of those.
+    const { cases, reused } = await withStoredResults(61, 80, PACKAGE_KINDS, [8, 16]);
+    expect(cases).toBe(60);
+    expect(reused.rules).toBeGreaterThan(100);
   }, 300_000);
 
   it('judges random pull requests to linked workflows, each rule judging the files linked to the change, as judging every workflow', async () => {

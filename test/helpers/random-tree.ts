@@ -215,6 +215,47 @@ export const CALLING_KINDS: typeof KINDS = {
   codeowners: KINDS.codeowners!,
 };
 
+/**
+ * Packages of an npm workspace, their lockfiles, and what else decides whether a manifest's lockfile
+ * is missing: the root manifest's `workspaces`, a lockfile at the root, `.npmrc`'s `package-lock`, a
+ * `.gitignore` that keeps lockfiles out, Dockerfiles that copy a manifest beside its lockfile: for
+ * lockfile-missing, kept and reused manifest by manifest.
+ */
+export const PACKAGE_KINDS: typeof KINDS = {
+  manifest: KINDS.manifest!,
+  lockfile: KINDS.lockfile!,
+  root: {
+    path: () => 'package.json',
+    variants: [
+      () => '{"name":"root","private":true,"workspaces":["packages/*"],"dependencies":{"y":"1.0.0"}}\n',
+      () => '{"name":"root","private":true,"workspaces":["packages/p0","packages/p1"]}\n',
+      () => '{"name":"root","private":true}\n',
+      () => '{"name":"root","dependencies":{"y":"1.0.0"}}\n',
+    ],
+  },
+  rootLock: {
+    path: () => 'package-lock.json',
+    variants: [() => '{"name":"root","lockfileVersion":3,"packages":{}}\n'],
+  },
+  npmrc: {
+    path: (n) => (n < 2 ? '.npmrc' : `packages/p${n}/.npmrc`),
+    variants: [() => 'package-lock=false\n', () => 'save-exact=true\n'],
+  },
+  gitignore: {
+    path: (n) => (n < 2 ? '.gitignore' : `packages/p${n}/.gitignore`),
+    variants: [() => 'package-lock.json\n', () => 'node_modules/\n'],
+  },
+  image: {
+    path: (n) => `services/s${n}/Dockerfile`,
+    variants: [
+      (n) =>
+        `FROM node:20\nCOPY packages/p${n}/package.json packages/p${n}/package-lock.json ./\nRUN npm ci\n`,
+      () => 'FROM node:20\nCOPY . .\nRUN npm install\n',
+    ],
+  },
+  source: KINDS.source!,
+};
+
 /** A file of a random kind and variant; numbers are small so that files refer to each other. */
 export function randomFile(rand: () => number, kinds = KINDS): [string, string] {
   const names = Object.keys(kinds);
