@@ -86,6 +86,17 @@ function prCheck(
   });
 }
 
+/** A pull request's check with base results (see {@link prCheck}), and the rules it took from them. */
+async function prCheckReusing(root: string, base: string, results: BaseResults) {
+  const taken = vi.spyOn(RuleRun.prototype, 'reuseResults');
+  try {
+    const report = await prCheck(root, base, results, logger());
+    return { report, reused: [...(taken.mock.calls[0]?.[0].keys() ?? [])] };
+  } finally {
+    taken.mockRestore();
+  }
+}
+
 describe('base results', () => {
   it('keeps each rule that reads across files with what it asked and found, for the commit checked', async () => {
     const { base, results } = await changed({});
@@ -397,10 +408,7 @@ describe('base results', () => {
       },
     ]);
     repo.commit(change);
-    const taken = vi.spyOn(RuleRun.prototype, 'reuseResults');
-    const report = await prCheck(repo.dir, base, results!, logger());
-    const reused = [...(taken.mock.calls[0]?.[0].keys() ?? [])];
-    taken.mockRestore();
+    const { report, reused } = await prCheckReusing(repo.dir, base, results!);
     expect(reused.includes('k8s-privileged-container')).toBe(!again);
     expect(reused.includes('terraform-db-publicly-accessible')).toBe(true);
     // The judgement a full evaluation makes (an edited manifest's finding keeps its identity).
@@ -421,10 +429,7 @@ describe('base results', () => {
       listed: false,
       selected: ['lockfile-manifests'],
     });
-    const taken = vi.spyOn(RuleRun.prototype, 'reuseResults');
-    const report = await prCheck(repo.dir, base, results, logger());
-    const reused = [...(taken.mock.calls[0]?.[0].keys() ?? [])];
-    taken.mockRestore();
+    const { report, reused } = await prCheckReusing(repo.dir, base, results);
     expect(reused.includes('lockfile-missing')).toBe(!again);
     expect(
       report.findings
@@ -457,10 +462,7 @@ describe('base results', () => {
         { patterns: [...DOCKERFILE_GLOBS], screen: 'lockfile-image-copies:package.json' },
       ]);
       repo.commit({ 'svc/Dockerfile': dockerfile });
-      const taken = vi.spyOn(RuleRun.prototype, 'reuseResults');
-      const report = await prCheck(repo.dir, base, results!, logger());
-      const reused = [...(taken.mock.calls[0]?.[0].keys() ?? [])];
-      taken.mockRestore();
+      const { report, reused } = await prCheckReusing(repo.dir, base, results!);
       expect(reused.includes('lockfile-missing')).toBe(!again);
       expect(
         report.findings
@@ -496,10 +498,7 @@ describe('base results', () => {
     let results: BaseResults | undefined;
     await runCheck({ root: repo.dir, now: NOW, collectBaseResults: (r) => (results = r) });
     repo.commit(change);
-    const taken = vi.spyOn(RuleRun.prototype, 'reuseResults');
-    const report = await prCheck(repo.dir, base, results!, logger());
-    const reused = [...(taken.mock.calls[0]?.[0].keys() ?? [])];
-    taken.mockRestore();
+    const { report, reused } = await prCheckReusing(repo.dir, base, results!);
     expect(reused.includes('sbom-coverage')).toBe(!again);
     expect(report.findings.filter((f) => f.ruleId === 'sbom-coverage').map((f) => f.location?.path)).toEqual(
       expected,
