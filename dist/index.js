@@ -25816,10 +25816,8 @@ function lockedInImageBuild(ws, manifest, locks) {
  * Dockerfiles that may copy a file named `name`.
  */
 function imageCopies(ws, name) {
-    return ws.memo('deps-lockfile-image-copies', name, () => ws
-        .glob(parsers_dockerfile/* DOCKERFILE_GLOBS */.LW)
-        .filter((file) => mayCopy(ws.text(file) ?? '', name))
-        .flatMap((file) => (0,parsers_dockerfile/* readDockerfile */.n_)(ws, file)?.stages.map((stage) => stage.placed) ?? []));
+    const screen = COPIES_OF.get(name);
+    return ws.memo('deps-lockfile-image-copies', name, () => (screen ? ws.screenedGlob(parsers_dockerfile/* DOCKERFILE_GLOBS */.LW, screen) : []).flatMap((file) => (0,parsers_dockerfile/* readDockerfile */.n_)(ws, file)?.stages.map((stage) => stage.placed) ?? []));
 }
 /**
  * Whether a Dockerfile's text may copy a file of this name into place: it has a COPY, and the name is
@@ -25982,6 +25980,15 @@ const LOCKED_MANIFEST_NAMES = new Set([
     'go.mod',
 ]);
 const LOCKED_MANIFESTS = (0,screens/* defineSelector */.xf)('lockfile-manifests', (f) => LOCKED_MANIFEST_NAMES.has(f.slice(f.lastIndexOf('/') + 1)), (0,screens/* keysOfNames */.YL)([...LOCKED_MANIFEST_NAMES]));
+/**
+ * For each manifest name, the Dockerfiles that may copy a file of that name (see {@link mayCopy}), as
+ * a screen: a manifest's judgement then rests on those Dockerfiles alone, not on every Dockerfile's
+ * text, and an edit of another Dockerfile leaves it as it was.
+ */
+const COPIES_OF = new Map([...LOCKED_MANIFEST_NAMES].map((name) => [
+    name,
+    (0,screens/* defineScreen */.ME)(`lockfile-image-copies:${name}`, (_file, text) => mayCopy(text, name)),
+]));
 /** npm's `package-lock` and pnpm's `lockfile`: false, neither reads nor writes a lockfile. */
 const LOCKFILE_SETTING = /^\s*(package-lock|lockfile)\s*=\s*["']?(true|false)["']?\s*$/i;
 /**

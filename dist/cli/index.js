@@ -56877,10 +56877,8 @@ function lockedInImageBuild(ws, manifest, locks) {
  * Dockerfiles that may copy a file named `name`.
  */
 function imageCopies(ws, name) {
-    return ws.memo('deps-lockfile-image-copies', name, () => ws
-        .glob(_parsers_dockerfile_js__WEBPACK_IMPORTED_MODULE_2__/* .DOCKERFILE_GLOBS */ .LW)
-        .filter((file) => mayCopy(ws.text(file) ?? '', name))
-        .flatMap((file) => (0,_parsers_dockerfile_js__WEBPACK_IMPORTED_MODULE_2__/* .readDockerfile */ .n_)(ws, file)?.stages.map((stage) => stage.placed) ?? []));
+    const screen = COPIES_OF.get(name);
+    return ws.memo('deps-lockfile-image-copies', name, () => (screen ? ws.screenedGlob(_parsers_dockerfile_js__WEBPACK_IMPORTED_MODULE_2__/* .DOCKERFILE_GLOBS */ .LW, screen) : []).flatMap((file) => (0,_parsers_dockerfile_js__WEBPACK_IMPORTED_MODULE_2__/* .readDockerfile */ .n_)(ws, file)?.stages.map((stage) => stage.placed) ?? []));
 }
 /**
  * Whether a Dockerfile's text may copy a file of this name into place: it has a COPY, and the name is
@@ -57043,6 +57041,15 @@ const LOCKED_MANIFEST_NAMES = new Set([
     'go.mod',
 ]);
 const LOCKED_MANIFESTS = (0,_workspace_screens_js__WEBPACK_IMPORTED_MODULE_5__/* .defineSelector */ .xf)('lockfile-manifests', (f) => LOCKED_MANIFEST_NAMES.has(f.slice(f.lastIndexOf('/') + 1)), (0,_workspace_screens_js__WEBPACK_IMPORTED_MODULE_5__/* .keysOfNames */ .YL)([...LOCKED_MANIFEST_NAMES]));
+/**
+ * For each manifest name, the Dockerfiles that may copy a file of that name (see {@link mayCopy}), as
+ * a screen: a manifest's judgement then rests on those Dockerfiles alone, not on every Dockerfile's
+ * text, and an edit of another Dockerfile leaves it as it was.
+ */
+const COPIES_OF = new Map([...LOCKED_MANIFEST_NAMES].map((name) => [
+    name,
+    (0,_workspace_screens_js__WEBPACK_IMPORTED_MODULE_5__/* .defineScreen */ .ME)(`lockfile-image-copies:${name}`, (_file, text) => mayCopy(text, name)),
+]));
 /** npm's `package-lock` and pnpm's `lockfile`: false, neither reads nor writes a lockfile. */
 const LOCKFILE_SETTING = /^\s*(package-lock|lockfile)\s*=\s*["']?(true|false)["']?\s*$/i;
 /**
