@@ -4,9 +4,6 @@
  * judge exactly as the check that evaluates every rule on both trees (new or existing per
  * fingerprint, verdicts, gate, policy changes: the whole report but its timing).
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type BaseResults, parseBaseResults, serializeBaseResults } from '../../src/core/base-results.js';
 import { BaseWorkspace, resolveBaseline } from '../../src/core/base-tree.js';
@@ -31,6 +28,7 @@ import {
   pullRequest,
   rng,
 } from '../helpers/random-tree.js';
+import { makeTree } from '../helpers/run-action.js';
 
 /** How many rules each base evaluation ran, in order (spied on the base tree's rule runs). */
 function spyOnBaseRuns(): { rules: number[] } {
@@ -171,12 +169,7 @@ async function narrowAsWide(
 
 /** A tree of `files` on disk, as a workspace. */
 function treeOnDisk(files: Record<string, string>): Workspace {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cg-tree-'));
-  for (const [f, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    writeFileSync(path.join(dir, f), text);
-  }
-  return new Workspace(dir, { files: Object.keys(files).sort() });
+  return new Workspace(makeTree(files, 'cg-tree-'), { files: Object.keys(files).sort() });
 }
 
 describe('incremental base evaluation (differential)', () => {

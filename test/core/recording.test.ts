@@ -1,19 +1,12 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RecordingWorkspace } from '../../src/core/workspace/recording.js';
 import { InputLog, type RuleInputs, touchedBy } from '../../src/core/workspace/scope.js';
 import { defineSelector } from '../../src/core/workspace/screens.js';
 import { Workspace } from '../../src/core/workspace/workspace.js';
+import { makeTree } from '../helpers/run-action.js';
 
 function tree(files: Record<string, string>): Workspace {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cg-rec-'));
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), text);
-  }
-  return new Workspace(dir, { files: Object.keys(files).sort() });
+  return new Workspace(makeTree(files, 'cg-rec-'), { files: Object.keys(files).sort() });
 }
 
 /** Records one "rule" run over the view. */
