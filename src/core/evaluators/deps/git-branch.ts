@@ -221,16 +221,13 @@ const LOCKED_INSTALL: Readonly<Record<string, string>> = {
  * decides.
  */
 function manifests(workspace: Workspace): string[] {
-  const out: string[] = [];
-  // Every file of the tree passes here: nothing is allocated for one that is neither kind.
-  for (const file of workspace.files) {
-    const slash = file.lastIndexOf('/');
-    if (readerFor(slash === -1 ? file : file.slice(slash + 1))) out.push(file);
-  }
-  return out;
+  return workspace.files.filter(MANIFESTS.test);
 }
 
-/** The manifests of a whole tree (see {@link manifests}), found among its files of those name endings. */
+/**
+ * A manifest by its name (see {@link readerFor}); a whole tree's are found among its files of those
+ * name endings (`affectedBy`).
+ */
 const MANIFESTS = defineSelector(
   'git-branch-manifests',
   (f) => readerFor(f.slice(f.lastIndexOf('/') + 1)) !== undefined,
