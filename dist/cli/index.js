@@ -27435,16 +27435,12 @@ const LOCKED_INSTALL = {
  * decides.
  */
 function git_branch_manifests(workspace) {
-    const out = [];
-    // Every file of the tree passes here: nothing is allocated for one that is neither kind.
-    for (const file of workspace.files) {
-        const slash = file.lastIndexOf('/');
-        if (readerFor(slash === -1 ? file : file.slice(slash + 1)))
-            out.push(file);
-    }
-    return out;
+    return workspace.files.filter(MANIFESTS.test);
 }
-/** The manifests of a whole tree (see {@link manifests}), found among its files of those name endings. */
+/**
+ * A manifest by its name (see {@link readerFor}); a whole tree's are found among its files of those
+ * name endings (`affectedBy`).
+ */
 const MANIFESTS = (0,screens/* defineSelector */.xf)('git-branch-manifests', (f) => readerFor(f.slice(f.lastIndexOf('/') + 1)) !== undefined, (0,screens/* keysOfNames */.YL)(['package.json', 'composer.json', '.txt', '.in', '.toml', 'Pipfile', 'Gemfile', 'gems.rb']));
 /**
  * The lockfiles that lock a manifest's dependencies: beside it, then at the root of each workspace it
