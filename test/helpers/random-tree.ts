@@ -248,12 +248,12 @@ export const PACKAGE_KINDS: typeof KINDS = {
   image: {
     path: (n) => `services/s${n}/Dockerfile`,
     variants: [
-      (n) =>
-        `FROM node:20\nCOPY packages/p${n}/package.json packages/p${n}/package-lock.json ./\nRUN npm ci\n`,
+      // Builds a package beside the root's lockfile: locked there, whether or not it has its own.
+      (n) => `FROM node:20\nCOPY packages/p${n}/package.json package-lock.json ./\nRUN npm ci\n`,
+      (n) => `FROM node:20\nCOPY packages/p${n}/package.json ./\nRUN npm install\n`,
       () => 'FROM node:20\nCOPY . .\nRUN npm install\n',
     ],
   },
-  source: KINDS.source!,
 };
 
 /** A file of a random kind and variant; numbers are small so that files refer to each other. */
