@@ -8,17 +8,17 @@
  * without one makes the bench fail loudly (and test/evaluators/secrets-bench-patterns.test.ts).
  */
 export function detectorSource(d) {
-  const name = String.raw`(?:passw(?:or)?d|passphrase|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth[_-]?key)`;
+  const name = `(?:passw(?:or)?d|passphrase|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|auth[_-]?key)`;
   const sources = {
-    'private-key': String.raw`-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----|---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----|^PuTTY-User-Key-File-[0-9]{1,2}: `,
+    'private-key': `-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----|---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----|^PuTTY-User-Key-File-[0-9]{1,2}: `,
     // The base64 of "PRIVATE KEY-----" at each of its three alignments.
-    'base64-private-key': String.raw`UFJJVkFURSBLRVktLS0t|BSSVZBVEUgS0VZLS0tLS|QUklWQVRFIEtFWS0tLS0t`,
+    'base64-private-key': `UFJJVkFURSBLRVktLS0t|BSSVZBVEUgS0VZLS0tLS|QUklWQVRFIEtFWS0tLS0t`,
     'gcp-service-account-key': String.raw`"private_key"[ \t]*:[ \t]*"-----BEGIN [A-Z ]{0,24}PRIVATE KEY-----`,
-    'aws-secret-access-key': String.raw`(?i)(?:secret_?access_?key|aws_?secret|secretkey).{0,40}(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])`,
+    'aws-secret-access-key': `(?i)(?:secret_?access_?key|aws_?secret|secretkey).{0,40}(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])`,
     jwt: String.raw`eyJ[A-Za-z0-9_-]{8,2000}\.eyJ[A-Za-z0-9_-]{8,8000}\.[A-Za-z0-9_-]{16,2000}`,
     'npmrc-credential': String.raw`(?i)(?:_authToken|_auth|_password|npmAuthToken|npmAuthIdent)["']?[ \t]*[=:]`,
     'pypirc-password': String.raw`(?i)^[ \t]*password[ \t]*[=:]`,
-    'registry-config-password': String.raw`(?i)<(?:password|passphrase)>|cleartextpassword`,
+    'registry-config-password': `(?i)<(?:password|passphrase)>|cleartextpassword`,
     'netrc-password': String.raw`(?:^|\s)password[ \t]+\S`,
     'netrc-entry': String.raw`(?i)machine[ \t]+\S+[ \t]+(?:login[ \t]+\S+[ \t]+)?password[ \t]`,
     'git-credentials': String.raw`://[^\s]*@`,
