@@ -194,6 +194,11 @@ export class BaseWorkspace extends Workspace {
     return hasUnder(this.indexed, p) ? { kind: 'dir' } : { kind: 'missing' };
   }
 
+  /** A base tree's links are resolved from its blobs and the head's: its list shares the head's. */
+  protected override listedAsRegular(): boolean {
+    return false;
+  }
+
   /** This tree's links: the head's the change left as they are, and the links among its own blobs. */
   override symbolicLinks(): readonly string[] {
     this.baseLinks ??= [

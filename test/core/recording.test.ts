@@ -67,7 +67,8 @@ describe('RecordingWorkspace', () => {
     // The view has no file list of its own: a method it inherited would answer from an empty tree.
     // Those left are the text of a read (through `read`; `configText` reports through
     // `reportProblem`, which the view delegates), private helpers of reads and memos it delegates
-    // (`linkOf` and `node` among them: the base tree asks them of the head, never of a view), and
+    // (`linkOf`, `node` and `listedAsRegular` among them: the base tree asks them of the head, and
+    // `aliasOf` of the whole tree, never of a view), and
     // `matchByName` and `filesOfKeys`, which only `matchFiles` and `filesWhere` call (the view's ask
     // the whole tree's `glob` and `filesWhere`).
     const own = new Set(Object.getOwnPropertyNames(RecordingWorkspace.prototype));
@@ -85,6 +86,7 @@ describe('RecordingWorkspace', () => {
       'open',
       'openLink',
       'resolveLink',
+      'listedAsRegular',
       'linkOf',
       'node',
       'realDirectoryOf',

@@ -219,6 +219,30 @@ describe('Workspace reads', () => {
     expect(JSON.stringify(c)).not.toContain('OUTSIDE');
   });
 
+  it('tells a listed regular file is no alias without asking the file system, and still finds a file that became a link when it reads it', () => {
+    const root = tree({ 'real/a.txt': 'A\n', 'b.txt': 'B\n', 'c.txt': 'C\n' });
+    symlinkSync('b.txt', path.join(root, 'link.txt'));
+    class Counting extends Workspace {
+      asked: string[] = [];
+      override node(p: string) {
+        this.asked.push(p);
+        return super.node(p);
+      }
+    }
+    const ws = new Counting(root);
+    expect([ws.aliasOf('b.txt'), ws.aliasOf('real/a.txt')]).toEqual([undefined, undefined]);
+    expect(ws.asked).toEqual([]);
+    // A link the listing names is resolved.
+    expect(ws.aliasOf('link.txt')).toBe('b.txt');
+    expect(ws.asked).toContain('link.txt');
+    // After the listing, a file becomes a link within the tree: reading it resolves the link, and the
+    // file is then another name for the one it leads to.
+    rmSync(path.join(root, 'c.txt'));
+    symlinkSync('real/a.txt', path.join(root, 'c.txt'));
+    expect(ws.text('c.txt')).toBe('A\n');
+    expect(ws.aliasOf('c.txt')).toBe('real/a.txt');
+  });
+
   it('refuses paths that are not in the index or escape the root', () => {
     const root = tree({ 'a.txt': 'a' });
     const ws = new Workspace(root);

@@ -948,11 +948,23 @@ export class Workspace {
    * repeats its finding at the target adds nothing (see `RuleRun`).
    */
   aliasOf(file: string): string | undefined {
-    if (!this.has(file) || !isSafeRelative(file)) return undefined;
+    if (!this.has(file) || !isSafeRelative(file) || this.listedAsRegular(file)) return undefined;
     const resolved = this.resolveLink(file);
     return resolved.ok && resolved.chain.length > 0 && resolved.target !== file && this.has(resolved.target)
       ? resolved.target
       : undefined;
+  }
+
+  /**
+   * Whether the listing says what `file` is, a regular file under real directories (git's modes and
+   * the walk's entry types name no symbolic link at it or above it), and this tree met no link on
+   * the way when it opened it: then it is no other file's name, and {@link aliasOf} asks the file
+   * system nothing (a pull request asked it about every finding a reused rule repeated word for word
+   * at other paths). A file that became a link after the listing is still caught where it is read:
+   * opening it resolves the link, and records it. (A directory that became one is never followed.)
+   */
+  protected listedAsRegular(file: string): boolean {
+    return this.indexLinks !== undefined && !this.links?.has(file) && this.linksAlong(file).length === 0;
   }
 
   /**
