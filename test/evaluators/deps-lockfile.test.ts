@@ -1,6 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { depsLockfile } from '../../src/core/evaluators/repo/deps-lockfile.js';
-import { cargoNeedsLock, pyprojectTool } from '../../src/core/evaluators/repo/manifests.js';
+import {
+  cargoNeedsLock,
+  pyprojectDeclaresDependencies,
+  pyprojectTool,
+} from '../../src/core/evaluators/repo/manifests.js';
 import { cleanup, run, workspaceOf } from './kit.js';
 
 afterAll(cleanup);
@@ -309,9 +313,91 @@ describe('deps.lockfile: manifests', () => {
   });
 });
 
+describe('deps.lockfile: pyproject.toml', () => {
+  // A tool's table marks a project that tool locks; whether there is anything to lock is what it
+  // declares.
+  it.each([
+    ['[tool.uv] settings only', '# tests\n[tool.uv]\nno-build = false\n', false],
+    [
+      'a maturin build with no Python dependency',
+      '[project]\nname = "b"\nrequires-python = ">=3.8"\n\n[build-system]\nrequires = ["maturin>=1.0"]\n\n[tool.uv]\nmanaged = false\n',
+      false,
+    ],
+    [
+      'empty project dependencies',
+      '[project]\nname = "x"\ndependencies = [\n  # none yet\n]\n[tool.uv]\n',
+      false,
+    ],
+    [
+      'Poetry with python alone',
+      '[tool.poetry]\nname = "x"\n\n[tool.poetry.dependencies]\npython = "^3.11"\n',
+      false,
+    ],
+    [
+      'project dependencies',
+      '[project]\nname = "x"\ndependencies = ["requests[socks]>=2"]\n[tool.uv]\n',
+      true,
+    ],
+    ['dependencies over lines', '[project]\ndependencies = [\n  # pinned\n  "httpx",\n]\n[tool.pdm]\n', true],
+    [
+      'dynamic dependencies',
+      '[project]\nname = "x"\ndynamic = ["version", "dependencies"]\n[tool.uv]\n',
+      true,
+    ],
+    ['an optional dependency', '[project.optional-dependencies]\ncli = ["click"]\n[tool.uv]\n', true],
+    ['a dependency group', '[dependency-groups]\ndev = ["pytest"]\n[tool.uv]\n', true],
+    ['uv dev-dependencies', '[tool.uv]\ndev-dependencies = ["ruff"]\n', true],
+    ['a Poetry dependency', '[tool.poetry.dependencies]\npython = "^3.11"\nrequests = "^2"\n', true],
+    ['a Poetry group', '[tool.poetry.group.test.dependencies]\npytest = "*"\n', true],
+    ['PDM dev-dependencies', '[tool.pdm.dev-dependencies]\nlint = ["ruff"]\n', true],
+  ])('%s: declares dependencies %s', (_name, text, expected) => {
+    expect(pyprojectDeclaresDependencies(text)).toBe(expected);
+  });
+
+  it('asks no lockfile of a pyproject that only configures its tool', async () => {
+    const files = {
+      'Cargo.toml': '[package]\nname = "uv"\n\n[dependencies]\nlibc = "0.2"\n',
+      'Cargo.lock': 'version = 3\n',
+      'crates/uv/pyproject.toml':
+        '# Integration tests run uv from this crate.\n[tool.uv]\nno-build = false\n',
+      'app/pyproject.toml':
+        '[project]\nname = "app"\ndependencies = ["fastapi"]\n\n[tool.uv]\npackage = false\n',
+    };
+    expect(await paths(files)).toEqual(['app/pyproject.toml']);
+  });
+});
+
 describe('deps.lockfile: scaffolding templates', () => {
   const deps = { dependencies: { lodash: '^4.17.21' } };
   const json = (name: string, version = '1.0.0') => JSON.stringify({ name, version, ...deps });
+
+  it('needs no lockfile for a manifest in a folder an enclosing npm package publishes (`files`)', async () => {
+    const files = {
+      'package.json': JSON.stringify({ private: true, workspaces: ['packages/*'] }),
+      'package-lock.json': '{}',
+      'packages/create-x/package.json': JSON.stringify({
+        name: 'create-x',
+        files: ['index.js', './template-*/', 'docs/**', '!template-old'],
+        dependencies: { prompts: '^2' },
+      }),
+      'packages/create-x/template-react/package.json': pkg(),
+      'packages/create-x/template-react/apps/web/package.json': pkg(),
+      'packages/create-x/template-py/pyproject.toml': '[project]\ndependencies = ["flask"]\n[tool.uv]\n',
+      'packages/create-x/docs/demo/package.json': pkg(),
+      // Taken back by `!`, or not in the list: a project of the repository like any other.
+      'packages/create-x/template-old/package.json': pkg(),
+      'packages/create-x/scripts/package.json': pkg(),
+      'packages/lib/package.json': JSON.stringify({ name: 'lib', files: ['dist'] }),
+      'packages/lib/site/package.json': pkg(),
+      'tools/package.json': pkg(),
+    };
+    expect(await paths(files)).toEqual([
+      'packages/create-x/scripts/package.json',
+      'packages/create-x/template-old/package.json',
+      'packages/lib/site/package.json',
+      'tools/package.json',
+    ]);
+  });
 
   it('needs no lockfile for a manifest whose name, version or directory holds template syntax', async () => {
     const files = {

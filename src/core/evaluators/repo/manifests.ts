@@ -85,6 +85,62 @@ export function pyprojectTool(text: string): 'poetry' | 'uv' | 'pdm' | undefined
 }
 
 /**
+ * Whether a pyproject.toml declares dependencies a lockfile would pin: `[project]` `dependencies`
+ * (or lists them as `dynamic`, read from elsewhere), `[project.optional-dependencies]`,
+ * `[dependency-groups]`, Poetry's `[tool.poetry.dependencies]` beyond `python` and its groups and
+ * dev-dependencies, uv's `dev-dependencies`, PDM's `[tool.pdm.dev-dependencies]`. A pyproject that
+ * only configures a tool (`[tool.uv]` settings for the tests of a Rust crate, a maturin build with no
+ * Python dependency) installs nothing a lockfile would pin.
+ */
+export function pyprojectDeclaresDependencies(text: string): boolean {
+  for (const { name, body } of tomlTables(text)) {
+    if (name === 'project') {
+      if (nonEmptyArray(body, 'dependencies')) return true;
+      const dynamic = /^[ \t]*dynamic[ \t]*=[ \t]*\[([^\]]{0,2000})\]/m.exec(body)?.[1];
+      if (dynamic && /["']dependencies["']/.test(dynamic)) return true;
+    } else if (name === 'project.optional-dependencies' || name === 'dependency-groups') {
+      if (nonEmptyArray(body, KEY)) return true;
+    } else if (name === 'tool.uv') {
+      if (nonEmptyArray(body, 'dev-dependencies')) return true;
+    } else if (
+      name === 'tool.poetry.dependencies' ||
+      name === 'tool.poetry.dev-dependencies' ||
+      /^tool\.poetry\.group\.[^.]+\.dependencies$/.test(name) ||
+      name === 'tool.pdm.dev-dependencies'
+    ) {
+      const keys = [...body.matchAll(new RegExp(`^[ \\t]*(${KEY})[ \\t]*=`, 'gm'))].map((m) =>
+        m[1]!.replace(/["']/g, ''),
+      );
+      if (keys.some((k) => name !== 'tool.poetry.dependencies' || k.toLowerCase() !== 'python')) return true;
+    }
+  }
+  return false;
+}
+
+/** A bare or quoted TOML key (a package or group name). */
+const KEY = String.raw`["']?[A-Za-z0-9][\w.-]*["']?`;
+
+/**
+ * Whether a key of a table body (`key`: a regular expression source) has an array value that holds
+ * at least one element: its first character after `[`, comments and line breaks skipped, is no `]`.
+ */
+function nonEmptyArray(body: string, key: string): boolean {
+  for (const m of body.matchAll(new RegExp(`^[ \\t]*(?:${key})[ \\t]*=[ \\t]*\\[((?:\\s|#[^\\n]*)*)(.)`, 'gm'))) {
+    if (m[2] !== ']') return true;
+  }
+  return false;
+}
+
+/** The tables of a TOML document (`[a.b]`, `[[a.b]]`, whitespace removed), each with its body up to the next header. */
+function tomlTables(text: string): { name: string; body: string }[] {
+  const headers = [...text.matchAll(/^[ \t]*\[\[?([^\]\n#]{1,500})\]\]?[ \t]*(?:#[^\n]*)?\r?$/gm)];
+  return headers.map((m, i) => ({
+    name: m[1]!.replace(/[ \t]+/g, ''),
+    body: text.slice(m.index + m[0].length, headers[i + 1]?.index ?? text.length),
+  }));
+}
+
+/**
  * A Cargo.toml needs Cargo.lock when it declares dependencies: `[dependencies]`, `[dev-dependencies]`,
  * `[build-dependencies]`, their `target.<cfg>.` forms, `[dependencies.<name>]` tables and
  * `[workspace.dependencies]`. A virtual workspace root without shared dependencies needs none itself;
