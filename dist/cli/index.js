@@ -7825,6 +7825,10 @@ class BaseWorkspace extends workspace_workspace/* Workspace */.aR {
             return this.head.node(p);
         return (0,workspace_links/* hasUnder */.Vb)(this.indexed, p) ? { kind: 'dir' } : { kind: 'missing' };
     }
+    /** A base tree's links are resolved from its blobs and the head's: its list shares the head's. */
+    listedAsRegular() {
+        return false;
+    }
     /** This tree's links: the head's the change left as they are, and the links among its own blobs. */
     symbolicLinks() {
         this.baseLinks ??= [
@@ -56725,7 +56729,7 @@ function allEvaluators() {
 /* harmony export */   uj: () => (/* binding */ depsLockfile),
 /* harmony export */   y_: () => (/* binding */ uvWorkspaceRoots)
 /* harmony export */ });
-/* unused harmony export ECOSYSTEMS */
+/* unused harmony exports ECOSYSTEMS, publishedBy */
 /* harmony import */ var node_path_posix__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
 /* harmony import */ var _confidence_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3965);
 /* harmony import */ var _location_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(6244);
@@ -56762,7 +56766,8 @@ const PY_LOCKS = ['poetry.lock', 'uv.lock', 'pdm.lock'];
  * a Cargo `[workspace]`, a uv workspace); for a package.json, node2nix's `node-packages.nix` beside
  * it is one too. Without a lockfile, each install resolves version ranges
  * anew, so builds are neither reproducible nor reviewable. Scaffolding templates (template syntax in
- * the manifest's name, version or directory: {@link isTemplateManifest}) are not projects and need none;
+ * the manifest's name, version or directory: {@link isTemplateManifest}; or a folder an enclosing npm
+ * package publishes: {@link publishedBy}) are not projects and need none;
  * nor do libraries, which conventionally ship without a lock (a plain pyproject `[project]`, a Composer
  * package that is not an application: {@link composerIsApplication}). A workspace whose root has no
  * lockfile is one finding at the root manifest, naming its members: one file at the root fixes them all.
@@ -56816,6 +56821,9 @@ const depsLockfile = (0,_types_js__WEBPACK_IMPORTED_MODULE_7__/* .defineEvaluato
                 continue;
             if (name === 'package.json' && lockedByNix(workspace, dir))
                 continue;
+            // Published by an enclosing package, as its scaffolding templates are: copied, then installed.
+            if (publishedBy(workspace, dir) !== undefined)
+                continue;
             if (lockedInImageBuild(workspace, file, req.locks))
                 continue;
             // Read only now, for a manifest whose lockfile is missing: the .gitignore files on its path.
@@ -56835,6 +56843,50 @@ const depsLockfile = (0,_types_js__WEBPACK_IMPORTED_MODULE_7__/* .defineEvaluato
     },
 });
 /**
+ * The package.json of the npm package that publishes the folder `dir` as files of its own: a
+ * package.json above it lists the folder, or one above it, in `files` (`"files": ["template-*"]`), as
+ * a `create-*` package ships its scaffolding templates. A manifest there is content of that package,
+ * copied into a new project that makes its own lockfile on its first install; nothing installs it
+ * where it stands. Undefined for a folder no enclosing package publishes.
+ */
+function publishedBy(ws, dir) {
+    if (dir === '')
+        return undefined;
+    for (let above = node_path_posix__WEBPACK_IMPORTED_MODULE_0__.dirname(dir);; above = node_path_posix__WEBPACK_IMPORTED_MODULE_0__.dirname(above)) {
+        const top = above === '.' ? '' : above;
+        const manifest = join(top, 'package.json');
+        const files = ws.has(manifest) ? (0,_manifests_js__WEBPACK_IMPORTED_MODULE_8__/* .readJson */ .Vh)(ws, manifest)?.files : undefined;
+        if (Array.isArray(files)) {
+            const rel = top === '' ? dir : dir.slice(top.length + 1);
+            if (publishes(files.filter((f) => typeof f === 'string'), rel))
+                return manifest;
+        }
+        if (top === '')
+            return undefined;
+    }
+}
+/**
+ * Whether npm's `files` list takes a folder (relative to the package): an entry names it or a folder
+ * above it (`template`, `templates/`, `template-*`, `templates/**`), and no `!` entry takes it back.
+ */
+function publishes(files, rel) {
+    const folders = [];
+    for (let at = rel.indexOf('/'); at !== -1; at = rel.indexOf('/', at + 1))
+        folders.push(rel.slice(0, at));
+    folders.push(rel);
+    const entry = (f) => f.replace(/^\.\//, '').replace(/(?:\/\*\*)?\/*$/, '');
+    const taken = (patterns) => {
+        const globs = patterns.map(entry).filter((f) => f !== '' && f !== '.' && f !== '*' && f !== '**');
+        if (globs.length === 0)
+            return false;
+        const match = (0,_workspace_glob_js__WEBPACK_IMPORTED_MODULE_4__/* .pathMatcher */ .kZ)(globs);
+        return folders.some(match);
+    };
+    const negated = files.filter((f) => f.startsWith('!')).map((f) => f.slice(1));
+    return taken(files.filter((f) => !f.startsWith('!'))) && !taken(negated);
+}
+/**
+ * node2nix's output beside a package.json/**
  * node2nix's output beside a package.json (`node-packages.nix`, "generated by node2nix"): every
  * package of the tree, transitive ones included, pinned by URL and integrity hash for Nix to fetch.
  * That is the manifest's lockfile; nothing runs `npm install` on it.
@@ -56980,8 +57032,10 @@ function requirementFor(ws, name, file, dir, wanted) {
         case 'pyproject.toml': {
             if (!wanted.has('python'))
                 return undefined;
-            const tool = (0,_manifests_js__WEBPACK_IMPORTED_MODULE_8__/* .pyprojectTool */ .Dp)(ws.text(file) ?? '');
-            if (!tool)
+            const text = ws.text(file) ?? '';
+            const tool = (0,_manifests_js__WEBPACK_IMPORTED_MODULE_8__/* .pyprojectTool */ .Dp)(text);
+            // A tool's table alone (its settings) asks for no lockfile: only dependencies are locked.
+            if (!tool || !(0,_manifests_js__WEBPACK_IMPORTED_MODULE_8__/* .pyprojectDeclaresDependencies */ .ZC)(text))
                 return undefined;
             const primary = `${tool}.lock`;
             return {
@@ -57257,6 +57311,7 @@ function preferredFirst(locks, pkg) {
 /* harmony export */   Sf: () => (/* binding */ isTemplateManifest),
 /* harmony export */   TP: () => (/* binding */ packageJsonNeedsLock),
 /* harmony export */   Vh: () => (/* binding */ readJson),
+/* harmony export */   ZC: () => (/* binding */ pyprojectDeclaresDependencies),
 /* harmony export */   cI: () => (/* binding */ workspaceTable),
 /* harmony export */   ld: () => (/* binding */ cargoNeedsLock),
 /* harmony export */   nT: () => (/* binding */ goModNeedsSum),
@@ -57346,6 +57401,63 @@ function pyprojectTool(text) {
         return 'pdm';
     }
     return undefined;
+}
+/**
+ * Whether a pyproject.toml declares dependencies a lockfile would pin: `[project]` `dependencies`
+ * (or lists them as `dynamic`, read from elsewhere), `[project.optional-dependencies]`,
+ * `[dependency-groups]`, Poetry's `[tool.poetry.dependencies]` beyond `python` and its groups and
+ * dev-dependencies, uv's `dev-dependencies`, PDM's `[tool.pdm.dev-dependencies]`. A pyproject that
+ * only configures a tool (`[tool.uv]` settings for the tests of a Rust crate, a maturin build with no
+ * Python dependency) installs nothing a lockfile would pin.
+ */
+function pyprojectDeclaresDependencies(text) {
+    for (const { name, body } of tomlTables(text)) {
+        if (name === 'project') {
+            if (nonEmptyArray(body, 'dependencies'))
+                return true;
+            const dynamic = /^[ \t]*dynamic[ \t]*=[ \t]*\[([^\]]{0,2000})\]/m.exec(body)?.[1];
+            if (dynamic && /["']dependencies["']/.test(dynamic))
+                return true;
+        }
+        else if (name === 'project.optional-dependencies' || name === 'dependency-groups') {
+            if (nonEmptyArray(body, KEY))
+                return true;
+        }
+        else if (name === 'tool.uv') {
+            if (nonEmptyArray(body, 'dev-dependencies'))
+                return true;
+        }
+        else if (name === 'tool.poetry.dependencies' ||
+            name === 'tool.poetry.dev-dependencies' ||
+            /^tool\.poetry\.group\.[^.]+\.dependencies$/.test(name) ||
+            name === 'tool.pdm.dev-dependencies') {
+            const keys = [...body.matchAll(new RegExp(`^[ \\t]*(${KEY})[ \\t]*=`, 'gm'))].map((m) => m[1].replace(/["']/g, ''));
+            if (keys.some((k) => name !== 'tool.poetry.dependencies' || k.toLowerCase() !== 'python'))
+                return true;
+        }
+    }
+    return false;
+}
+/** A bare or quoted TOML key (a package or group name). */
+const KEY = String.raw `["']?[A-Za-z0-9][\w.-]*["']?`;
+/**
+ * Whether a key of a table body (`key`: a regular expression source) has an array value that holds
+ * at least one element: its first character after `[`, comments and line breaks skipped, is no `]`.
+ */
+function nonEmptyArray(body, key) {
+    for (const m of body.matchAll(new RegExp(`^[ \\t]*(?:${key})[ \\t]*=[ \\t]*\\[((?:\\s|#[^\\n]*)*)(.)`, 'gm'))) {
+        if (m[2] !== ']')
+            return true;
+    }
+    return false;
+}
+/** The tables of a TOML document (`[a.b]`, `[[a.b]]`, whitespace removed), each with its body up to the next header. */
+function tomlTables(text) {
+    const headers = [...text.matchAll(/^[ \t]*\[\[?([^\]\n#]{1,500})\]\]?[ \t]*(?:#[^\n]*)?\r?$/gm)];
+    return headers.map((m, i) => ({
+        name: m[1].replace(/[ \t]+/g, ''),
+        body: text.slice(m.index + m[0].length, headers[i + 1]?.index ?? text.length),
+    }));
 }
 /**
  * A Cargo.toml needs Cargo.lock when it declares dependencies: `[dependencies]`, `[dev-dependencies]`,
@@ -83905,12 +84017,23 @@ class Workspace {
      * repeats its finding at the target adds nothing (see `RuleRun`).
      */
     aliasOf(file) {
-        if (!this.has(file) || !isSafeRelative(file))
+        if (!this.has(file) || !isSafeRelative(file) || this.listedAsRegular(file))
             return undefined;
         const resolved = this.resolveLink(file);
         return resolved.ok && resolved.chain.length > 0 && resolved.target !== file && this.has(resolved.target)
             ? resolved.target
             : undefined;
+    }
+    /**
+     * Whether the listing says what `file` is, a regular file under real directories (git's modes and
+     * the walk's entry types name no symbolic link at it or above it), and this tree met no link on
+     * the way when it opened it: then it is no other file's name, and {@link aliasOf} asks the file
+     * system nothing (a pull request asked it about every finding a reused rule repeated word for word
+     * at other paths). A file that became a link after the listing is still caught where it is read:
+     * opening it resolves the link, and records it. (A directory that became one is never followed.)
+     */
+    listedAsRegular(file) {
+        return this.indexLinks !== undefined && !this.links?.has(file) && this.linksAlong(file).length === 0;
     }
     /**
      * How a path met while opening a file resolved, when it is a symbolic link or lies under one:
