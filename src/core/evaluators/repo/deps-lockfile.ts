@@ -162,7 +162,13 @@ export function publishedBy(ws: Workspace, dir: string): string | undefined {
     const files = ws.has(manifest) ? readJson(ws, manifest)?.files : undefined;
     if (Array.isArray(files)) {
       const rel = top === '' ? dir : dir.slice(top.length + 1);
-      if (publishes(files.filter((f): f is string => typeof f === 'string'), rel)) return manifest;
+      if (
+        publishes(
+          files.filter((f): f is string => typeof f === 'string'),
+          rel,
+        )
+      )
+        return manifest;
     }
     if (top === '') return undefined;
   }

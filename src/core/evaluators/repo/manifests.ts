@@ -125,7 +125,9 @@ const KEY = String.raw`["']?[A-Za-z0-9][\w.-]*["']?`;
  * at least one element: its first character after `[`, comments and line breaks skipped, is no `]`.
  */
 function nonEmptyArray(body: string, key: string): boolean {
-  for (const m of body.matchAll(new RegExp(`^[ \\t]*(?:${key})[ \\t]*=[ \\t]*\\[((?:\\s|#[^\\n]*)*)(.)`, 'gm'))) {
+  for (const m of body.matchAll(
+    new RegExp(`^[ \\t]*(?:${key})[ \\t]*=[ \\t]*\\[((?:\\s|#[^\\n]*)*)(.)`, 'gm'),
+  )) {
     if (m[2] !== ']') return true;
   }
   return false;
