@@ -175,17 +175,63 @@ describe('Helm chart templates, judged by what every render writes', () => {
     [
       'a literal setting: every render writes it',
       '      hostNetwork: true',
-      ['13:20  DaemonSet "{{ }}" sets hostNetwork'],
+      ['13:20  DaemonSet {{ include "agent.fullname" . }} sets hostNetwork'],
     ],
     [
       'a setting inside an if block: only some values write it',
       '      {{- if .Values.hostNetwork }}\n      hostNetwork: true\n      {{- end }}',
-      ['14:20 low DaemonSet "{{ }}" sets hostNetwork'],
+      ['14:20 low DaemonSet {{ include "agent.fullname" . }} sets hostNetwork'],
     ],
     ['a setting the values decide', '      hostNetwork: {{ .Values.hostNetwork }}', []],
     ['no such setting', '      dnsPolicy: ClusterFirst', []],
   ])('%s', async (_case, pod, expected) => {
     expect(await judged(daemonSet(pod))).toEqual(expected);
+  });
+
+  // A name the template writes with an action is said as the template writes it; one written out is
+  // quoted as ever; one too long to read, or not on a `name:` line of its own, reads as its placeholder.
+  it.each([
+    [
+      'metadata:\n  name: {{ include "agent.fullname" . }}',
+      '        - name: agent',
+      'container "agent" of DaemonSet {{ include "agent.fullname" . }}',
+    ],
+    [
+      'metadata:\n  name: "{{ .Release.Name }}-agent" # per release',
+      '        - name: {{ .Chart.Name }}',
+      'container {{ .Chart.Name }} of DaemonSet {{ .Release.Name }}-agent',
+    ],
+    [
+      'metadata:\n  name: node-agent',
+      "        - name: '{{ .Values.name }}'",
+      'container {{ .Values.name }} of DaemonSet "node-agent"',
+    ],
+    [
+      `metadata:\n  name: {{ include "${'a'.repeat(120)}" . }}`,
+      '        - name: agent',
+      'container "agent" of DaemonSet "{{ }}"',
+    ],
+    [
+      'metadata: { name: "{{ .Release.Name }}" }',
+      '        - name: agent',
+      'container "agent" of DaemonSet "{{ }}"',
+    ],
+  ])('names the workload of `%s` and its container `%s` as: %s', async (metadata, container, said) => {
+    const template = [
+      'apiVersion: apps/v1',
+      'kind: DaemonSet',
+      metadata,
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      containers:',
+      container,
+      '          securityContext:',
+      '            privileged: true',
+      '',
+    ].join('\n');
+    const found = await run(k8sPrivileged, {}, chart(template));
+    expect(found.map((f) => f.message.split(' runs privileged')[0])).toEqual([`The ${said}`]);
   });
 
   it('leaves out a template whose objects no rule can place, and a library chart, saying so', async () => {
@@ -217,13 +263,13 @@ describe('Helm chart templates, judged by what every render writes', () => {
         'apiVersion: apps/v1',
         'apiVersion: {{ include "common.capabilities.daemonset.apiVersion" . }}',
       ),
-      ['13:20  DaemonSet "{{ }}" sets hostNetwork'],
+      ['13:20  DaemonSet {{ include "agent.fullname" . }} sets hostNetwork'],
       0,
     ],
     [
       'a document whose kind its values write, beside a placed one: the placed one is judged, the other left out',
       `apiVersion: policy/v1\nkind: {{ .Values.budgetKind }}\nmetadata:\n  name: x\n---\n${daemonSet('      hostNetwork: true')}`,
-      ['18:20  DaemonSet "{{ }}" sets hostNetwork'],
+      ['18:20  DaemonSet {{ include "agent.fullname" . }} sets hostNetwork'],
       1,
     ],
     [
@@ -231,7 +277,7 @@ describe('Helm chart templates, judged by what every render writes', () => {
       daemonSet(
         '      {{- if or true .Values.debug }}\n      {{- with . }}\n      {{- if .Release.Name }}\n      {{- if not false }}\n      hostNetwork: true\n      {{- end }}\n      {{- end }}\n      {{- end }}\n      {{- end }}',
       ),
-      ['17:20  DaemonSet "{{ }}" sets hostNetwork'],
+      ['17:20  DaemonSet {{ include "agent.fullname" . }} sets hostNetwork'],
       0,
     ],
     [
@@ -239,7 +285,7 @@ describe('Helm chart templates, judged by what every render writes', () => {
       daemonSet(
         '      {{- if eq 1 2 }}\n      hostNetwork: false\n      {{- else }}\n      hostNetwork: true\n      {{- end }}',
       ),
-      ['16:20  DaemonSet "{{ }}" sets hostNetwork'],
+      ['16:20  DaemonSet {{ include "agent.fullname" . }} sets hostNetwork'],
       0,
     ],
     [
@@ -247,25 +293,28 @@ describe('Helm chart templates, judged by what every render writes', () => {
       daemonSet(
         '      {{- if .Values.dns }}\n      dnsPolicy: ClusterFirstWithHostNet\n      {{- else }}\n      dnsPolicy: ClusterFirst\n      {{- end }}\n      hostNetwork: true',
       ),
-      ['18:20  DaemonSet "{{ }}" sets hostNetwork'],
+      ['18:20  DaemonSet {{ include "agent.fullname" . }} sets hostNetwork'],
       0,
     ],
     [
       'a key the template repeats outside any condition: the last one written, as helm installs it',
       daemonSet('      hostNetwork: false\n      dnsPolicy: ClusterFirst\n      hostNetwork: true'),
-      ['15:20  DaemonSet "{{ }}" sets hostNetwork'],
+      ['15:20  DaemonSet {{ include "agent.fullname" . }} sets hostNetwork'],
       0,
     ],
     [
       'a range over a literal list of one',
       daemonSet('      {{- range until 1 }}\n      hostNetwork: true\n      {{- end }}'),
-      ['14:20  DaemonSet "{{ }}" sets hostNetwork'],
+      ['14:20  DaemonSet {{ include "agent.fullname" . }} sets hostNetwork'],
       0,
     ],
     [
       'a value written by a constant action, and one followed by a template comment',
       daemonSet('      hostNetwork: {{ "true" }}\n      hostPID: true {{- /* for the profiler */}}'),
-      ['13:20  DaemonSet "{{ }}" sets hostNetwork', '14:16  DaemonSet "{{ }}" sets hostPID'],
+      [
+        '13:20  DaemonSet {{ include "agent.fullname" . }} sets hostNetwork',
+        '14:16  DaemonSet {{ include "agent.fullname" . }} sets hostPID',
+      ],
       0,
     ],
     [
@@ -273,7 +322,10 @@ describe('Helm chart templates, judged by what every render writes', () => {
       daemonSet(
         '      {{- if or .Values.a false }}\n      hostNetwork: true\n      {{- end }}\n      {{- range .Values.x }}\n      {{- if .Release.Name }}\n      hostPID: true\n      {{- end }}\n      {{- end }}',
       ),
-      ['14:20 low DaemonSet "{{ }}" sets hostNetwork', '18:16 low DaemonSet "{{ }}" sets hostPID'],
+      [
+        '14:20 low DaemonSet {{ include "agent.fullname" . }} sets hostNetwork',
+        '18:16 low DaemonSet {{ include "agent.fullname" . }} sets hostPID',
+      ],
       0,
     ],
   ])('%s', async (_case, template, expected, leftOut) => {

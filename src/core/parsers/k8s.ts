@@ -93,6 +93,8 @@ export interface K8sObject {
      * a subchart its parent's defaults turn off (see `ChartValues.skipped`).
      */
     skipped?: string;
+    /** The template's own text, whose lines the object's are: what it writes for a name, said as written. */
+    source: string;
   };
 }
 
@@ -511,8 +513,9 @@ function templateObjects(workspace: Workspace, file: string): TemplateObjects | 
             sources: defaults.sources,
             replaced: defaults.replaced,
           },
+          source: text,
         }
-      : { conditional };
+      : { conditional, source: text };
     // A subchart its parent's defaults turn off is not rendered by default, whatever its values say.
     if (values?.skipped) template.skipped = values.skipped;
     const merges = yaml.includes('<<');
@@ -764,9 +767,15 @@ export function childAt(
   return { value, pointer, span: spanOf(object.document, pointer) };
 }
 
-/** How a workload is named in messages: `Deployment "web"` and, for a container, `container "app"`. */
+/**
+ * How a workload is named in messages: `Deployment "web"` and, for a container, `container "app"`. A
+ * name a chart's template writes with an action is said as the template writes it:
+ * `DaemonSet {{ include "node-exporter.fullname" . }}`.
+ */
 export function describeObject(object: K8sObject): string {
-  return object.name ? `${object.kind} "${object.name}"` : object.kind;
+  if (!object.name) return object.kind;
+  const said = templatedName(object, `${object.node.pointer}/metadata/name`, object.name);
+  return said ? `${object.kind} ${said}` : `${object.kind} "${object.name}"`;
 }
 
 /** Like {@link describeObject}, with the container: `container "app" of Deployment "web"`. */
@@ -777,7 +786,41 @@ export function describeContainer(c: Container): string {
       : c.group === 'initContainers'
         ? 'init container'
         : 'ephemeral container';
-  return `${group} "${c.name}" of ${describeObject(c.pod.object)}`;
+  const said = templatedName(c.pod.object, `${c.node.pointer}/name`, c.name);
+  return `${group} ${said ?? `"${c.name}"`} of ${describeObject(c.pod.object)}`;
+}
+
+/** The longest template text said for a name: a longer one reads as its placeholder. */
+const MAX_SAID_NAME = 120;
+
+/**
+ * A name a chart's template writes with an action, as the template's line writes it
+ * (`{{ include "app.fullname" . }}`, `{{ .Release.Name }}-worker`); undefined for a name written out,
+ * or a line that is not `name: value` alone.
+ */
+function templatedName(object: K8sObject, pointer: string, name: string): string | undefined {
+  const source = object.template?.source;
+  if (source === undefined || !name.includes(TEMPLATE_VALUE)) return undefined;
+  const at = object.document.span(pointer)?.start.line;
+  if (at === undefined) return undefined;
+  const value = /^[ \t]*(?:-[ \t]+)?name[ \t]*:[ \t]*(.*?)(?:[ \t]+#.*)?[ \t]*\r?$/.exec(
+    lineOf(source, at),
+  )?.[1];
+  if (!value?.includes('{{')) return undefined;
+  const bare = /^(["'])(.*)\1$/.exec(value)?.[2] ?? value;
+  return bare.length <= MAX_SAID_NAME ? bare : undefined;
+}
+
+/** Line `line` (1-based) of a text, without its end. */
+function lineOf(text: string, line: number): string {
+  let start = 0;
+  for (let n = 1; n < line; n++) {
+    const next = text.indexOf('\n', start);
+    if (next === -1) return '';
+    start = next + 1;
+  }
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end === -1 ? text.length : end);
 }
 
 /**
