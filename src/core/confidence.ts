@@ -123,6 +123,13 @@ export const CI_STACK_NAMES: readonly string[] = [
 ];
 
 /**
+ * The values files of a Helm chart's CI tests: chart-testing (`ct install`) installs the chart once
+ * with each `ci/*-values.yaml` of the chart's folder into a throw-away cluster. What they hold (a TLS
+ * key for the test install's Secret) configures that test, not a release.
+ */
+export const CHART_TEST_VALUES: readonly string[] = ['**/ci/*-values.{yaml,yml}'];
+
+/**
  * Paths whose content is not what runs in production: tests, fixtures, examples, samples,
  * documentation, archived and vendored code. A finding there gets low confidence (it is reported, and blocks
  * only with `fail-on-confidence: low`). Configurable with `test-paths` (an empty list turns it off).
@@ -240,6 +247,7 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   ...TEST_KEY_NAMES,
   ...LOOPBACK_KEY_NAMES,
   ...CI_STACK_NAMES,
+  ...CHART_TEST_VALUES,
 ];
 
 const TEST_PATH_REASON =
@@ -310,6 +318,8 @@ const TEST_KEY_NAME_REASON =
   "the key file's name marks it as test material (test, fake, dummy, example or sample)";
 const LOOPBACK_KEY_NAME_REASON =
   'the key file is named for localhost, which no public certificate covers: it identifies no service others can reach';
+const CHART_TEST_VALUES_REASON =
+  "the file is a values file of a Helm chart's CI tests (chart-testing installs the chart with each ci/*-values.yaml into a throw-away cluster): it configures a test install, not a release";
 
 /** Numeric rank of a confidence: low 0 .. high 2. */
 export function confidenceRank(c: Confidence): number {
@@ -913,6 +923,7 @@ function contextJudge(testPaths: readonly string[], workspace?: Workspace): Cont
   const byKeyName = pathMatcher(testPaths.filter((glob) => TEST_KEY_NAMES.includes(glob)));
   const byLoopbackName = pathMatcher(testPaths.filter((glob) => LOOPBACK_KEY_NAMES.includes(glob)));
   const byCiStack = pathMatcher(testPaths.filter((glob) => CI_STACK_NAMES.includes(glob)));
+  const byChartTest = pathMatcher(testPaths.filter((glob) => CHART_TEST_VALUES.includes(glob)));
   // A manifest elsewhere that kustomize builds only from kustomizations in test paths (a shared
   // `components/` folder that only the quick start or the end-to-end suite includes) is their
   // material too: one a production overlay also includes keeps its confidence.
@@ -1010,7 +1021,9 @@ function contextJudge(testPaths: readonly string[], workspace?: Workspace): Cont
           ? LOOPBACK_KEY_NAME_REASON
           : byCiStack(path) && ciStack(path)
             ? CI_STACK_REASON
-            : TEST_PATH_REASON
+            : byChartTest(path)
+              ? CHART_TEST_VALUES_REASON
+              : TEST_PATH_REASON
       : testBuilt(path) && !deployedByWorkflow(path)
         ? TEST_KUSTOMIZATION_REASON
         : releaseReason(path);

@@ -273,6 +273,25 @@ describe('test paths', () => {
   });
 
   it.each([
+    ['charts/node-exporter/ci/tls-secret-values.yaml', true],
+    ['charts/app/ci/default-values.yml', true],
+    // Not a chart test's values file: a CI folder's own values, a chart's default values.
+    ['ci/values.yaml', false],
+    ['charts/app/values.yaml', false],
+    ['charts/app/ci/values-prod.yaml', false],
+    ['deploy/ci/deploy.sh', false],
+  ])("a values file of a chart's CI tests: %s is lowered: %s", (file, lowered) => {
+    const f = finding({ location: { path: file, startLine: 1 } });
+    testPathContext(DEFAULT_TEST_PATHS)(f);
+    expect(f.confidenceReason ?? null).toBe(
+      lowered
+        ? "the file is a values file of a Helm chart's CI tests (chart-testing installs the chart with each ci/*-values.yaml into a throw-away cluster): it configures a test install, not a release"
+        : null,
+    );
+    expect(f.confidence).toBe(lowered ? 'low' : 'high');
+  });
+
+  it.each([
     ['certs/localhost.key', true],
     ['support/app.localhost.pem', true],
     ['dev/localhost-key.pem', true],
