@@ -19921,7 +19921,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   JG: () => (/* binding */ testPathContext)
 });
 
-// UNUSED EXPORTS: CI_STACK_NAMES, LOOPBACK_KEY_NAMES, TEST_KEY_NAMES, personaSees
+// UNUSED EXPORTS: CHART_TEST_VALUES, CI_STACK_NAMES, LOOPBACK_KEY_NAMES, TEST_KEY_NAMES, personaSees
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
@@ -20097,6 +20097,12 @@ const CI_STACK_NAMES = [
     '**/*compose*.*{-,_}tests.{yml,yaml}',
 ];
 /**
+ * The values files of a Helm chart's CI tests: chart-testing (`ct install`) installs the chart once
+ * with each `ci/*-values.yaml` of the chart's folder into a throw-away cluster. What they hold (a TLS
+ * key for the test install's Secret) configures that test, not a release.
+ */
+const CHART_TEST_VALUES = ['**/ci/*-values.{yaml,yml}'];
+/**
  * Paths whose content is not what runs in production: tests, fixtures, examples, samples,
  * documentation, archived and vendored code. A finding there gets low confidence (it is reported, and blocks
  * only with `fail-on-confidence: low`). Configurable with `test-paths` (an empty list turns it off).
@@ -20214,6 +20220,7 @@ const DEFAULT_TEST_PATHS = [
     ...TEST_KEY_NAMES,
     ...LOOPBACK_KEY_NAMES,
     ...CI_STACK_NAMES,
+    ...CHART_TEST_VALUES,
 ];
 const TEST_PATH_REASON = 'the file is under a test, fixture, example, documentation, archived or vendored path';
 const CI_STACK_REASON = 'the file is a Compose stack of the CI (its folder or name says so), which a job brings up on its runner and discards with it: it is no deployment';
@@ -20275,6 +20282,7 @@ const TEST_KUSTOMIZATION_REASON = 'the manifest is built only by kustomizations 
 const TEST_WORD_KEY_REASON = "the key file's name marks it as test material, and test code sits beside it";
 const TEST_KEY_NAME_REASON = "the key file's name marks it as test material (test, fake, dummy, example or sample)";
 const LOOPBACK_KEY_NAME_REASON = 'the key file is named for localhost, which no public certificate covers: it identifies no service others can reach';
+const CHART_TEST_VALUES_REASON = "the file is a values file of a Helm chart's CI tests (chart-testing installs the chart with each ci/*-values.yaml into a throw-away cluster): it configures a test install, not a release";
 /** Numeric rank of a confidence: low 0 .. high 2. */
 function confidenceRank(c) {
     return types/* CONFIDENCES */.ix.indexOf(c);
@@ -20848,6 +20856,7 @@ function contextJudge(testPaths, workspace) {
     const byKeyName = (0,glob/* pathMatcher */.kZ)(testPaths.filter((glob) => TEST_KEY_NAMES.includes(glob)));
     const byLoopbackName = (0,glob/* pathMatcher */.kZ)(testPaths.filter((glob) => LOOPBACK_KEY_NAMES.includes(glob)));
     const byCiStack = (0,glob/* pathMatcher */.kZ)(testPaths.filter((glob) => CI_STACK_NAMES.includes(glob)));
+    const byChartTest = (0,glob/* pathMatcher */.kZ)(testPaths.filter((glob) => CHART_TEST_VALUES.includes(glob)));
     // A manifest elsewhere that kustomize builds only from kustomizations in test paths (a shared
     // `components/` folder that only the quick start or the end-to-end suite includes) is their
     // material too: one a production overlay also includes keeps its confidence.
@@ -20941,7 +20950,9 @@ function contextJudge(testPaths, workspace) {
                     ? LOOPBACK_KEY_NAME_REASON
                     : byCiStack(path) && ciStack(path)
                         ? CI_STACK_REASON
-                        : TEST_PATH_REASON
+                        : byChartTest(path)
+                            ? CHART_TEST_VALUES_REASON
+                            : TEST_PATH_REASON
             : testBuilt(path) && !deployedByWorkflow(path)
                 ? TEST_KUSTOMIZATION_REASON
                 : releaseReason(path);
@@ -75370,8 +75381,9 @@ function templateObjects(workspace, file) {
                     sources: defaults.sources,
                     replaced: defaults.replaced,
                 },
+                source: text,
             }
-            : { conditional };
+            : { conditional, source: text };
         // A subchart its parent's defaults turn off is not rendered by default, whatever its values say.
         if (values?.skipped)
             template.skipped = values.skipped;
@@ -75611,9 +75623,16 @@ function childAt(object, base, ...tokens) {
     }
     return { value, pointer, span: k8s_spanOf(object.document, pointer) };
 }
-/** How a workload is named in messages: `Deployment "web"` and, for a container, `container "app"`. */
+/**
+ * How a workload is named in messages: `Deployment "web"` and, for a container, `container "app"`. A
+ * name a chart's template writes with an action is said as the template writes it:
+ * `DaemonSet {{ include "node-exporter.fullname" . }}`.
+ */
 function describeObject(object) {
-    return object.name ? `${object.kind} "${object.name}"` : object.kind;
+    if (!object.name)
+        return object.kind;
+    const said = templatedName(object, `${object.node.pointer}/metadata/name`, object.name);
+    return said ? `${object.kind} ${said}` : `${object.kind} "${object.name}"`;
 }
 /** Like {@link describeObject}, with the container: `container "app" of Deployment "web"`. */
 function describeContainer(c) {
@@ -75622,7 +75641,40 @@ function describeContainer(c) {
         : c.group === 'initContainers'
             ? 'init container'
             : 'ephemeral container';
-    return `${group} "${c.name}" of ${describeObject(c.pod.object)}`;
+    const said = templatedName(c.pod.object, `${c.node.pointer}/name`, c.name);
+    return `${group} ${said ?? `"${c.name}"`} of ${describeObject(c.pod.object)}`;
+}
+/** The longest template text said for a name: a longer one reads as its placeholder. */
+const MAX_SAID_NAME = 120;
+/**
+ * A name a chart's template writes with an action, as the template's line writes it
+ * (`{{ include "app.fullname" . }}`, `{{ .Release.Name }}-worker`); undefined for a name written out,
+ * or a line that is not `name: value` alone.
+ */
+function templatedName(object, pointer, name) {
+    const source = object.template?.source;
+    if (source === undefined || !name.includes(k8s_files/* TEMPLATE_VALUE */.fh))
+        return undefined;
+    const at = object.document.span(pointer)?.start.line;
+    if (at === undefined)
+        return undefined;
+    const value = /^[ \t]*(?:-[ \t]+)?name[ \t]*:[ \t]*(.*?)(?:[ \t]+#.*)?[ \t]*\r?$/.exec(lineOf(source, at))?.[1];
+    if (!value?.includes('{{'))
+        return undefined;
+    const bare = /^(["'])(.*)\1$/.exec(value)?.[2] ?? value;
+    return bare.length <= MAX_SAID_NAME ? bare : undefined;
+}
+/** Line `line` (1-based) of a text, without its end. */
+function lineOf(text, line) {
+    let start = 0;
+    for (let n = 1; n < line; n++) {
+        const next = text.indexOf('\n', start);
+        if (next === -1)
+            return '';
+        start = next + 1;
+    }
+    const end = text.indexOf('\n', start);
+    return text.slice(start, end === -1 ? text.length : end);
 }
 /**
  * A stable key for a finding: file-independent content, never a line number. The namespace is part of
