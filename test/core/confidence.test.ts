@@ -342,6 +342,13 @@ describe('test paths', () => {
     // A folder named in a template language (cookiecutter, copier).
     ['{{cookiecutter.project_slug}}/Dockerfile', '{{cookiecutter.project_slug}}'],
     ['templates/{{ project_name }}/deploy/values.yaml', 'templates/{{ project_name }}'],
+    // A Backstage software template's skeleton, told by the template.yaml beside it.
+    ['scaffolder-templates/spring/skeleton/Dockerfile', 'scaffolder-templates/spring/skeleton'],
+    ['services/node/skeleton/k8s/deploy.yaml', 'services/node/skeleton'],
+    ['skeleton/catalog-info.yaml', 'skeleton'],
+    // A skeleton folder with no template beside it, and a template's other folders.
+    ['tools/skeleton/Dockerfile', undefined],
+    ['scaffolder-templates/spring/build/Dockerfile', undefined],
     // A template folder without Django's files, a `-tpl` file outside a template folder, and a file
     // named in a template language in a plain folder are judged as they are.
     ['app/templates/Dockerfile', undefined],
@@ -356,6 +363,9 @@ describe('test paths', () => {
       'app/templates/index.html',
       'manage.py-tpl',
       'tools/setup.py-tpl',
+      'scaffolder-templates/spring/template.yaml',
+      'services/node/template.yml',
+      'template.yaml',
       file,
     ];
     for (const paths of [DEFAULT_TEST_PATHS, []]) {
