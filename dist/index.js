@@ -20460,9 +20460,15 @@ var workflow_deploys = __nccwpck_require__(8362);
 /** Django's template files, which `startproject` and `startapp` render and rename (`manage.py-tpl`). */
 const DJANGO_TEMPLATE_ENDING = '.py-tpl';
 /**
+ * A Backstage software template's definition (`template.yaml`), whose `fetch:template` step renders
+ * the `skeleton/` folder beside it into the new repository: Backstage's own layout.
+ */
+const SKELETON_MARK = /(?:^|\/)template\.ya?ml$/;
+/**
  * The project-scaffolding template a path belongs to, as its root folder, or undefined: a folder
- * named in a template language, or the nearest folder named for a template (`project_template/`,
- * `app_template/`, Django's own names) above a `*.py-tpl` file. Such a template's Dockerfile,
+ * named in a template language, the nearest folder named for a template (`project_template/`,
+ * `app_template/`, Django's own names) above a `*.py-tpl` file, or the `skeleton/` folder beside a
+ * Backstage template's `template.yaml`. Such a template's Dockerfile,
  * requirements and settings are those of the projects a generator makes from it (`django-admin
  * startproject --template`, a framework's `start` command, cookiecutter), not this repository's.
  * A folder is a template only by what it holds and how it is named, never the top of the tree.
@@ -20476,15 +20482,16 @@ function scaffoldingTemplate(tree) {
         const end = brace === -1 ? -1 : path.indexOf('/', brace);
         if (end !== -1)
             return path.slice(0, end);
-        // Only a folder named for a template can be one's root: the tree is listed for the others' sake
-        // only when a path lies under such a name (a pull request's findings rarely do).
-        if (!/template/i.test(path.slice(0, path.lastIndexOf('/') + 1)))
+        // Only a folder named for a template, or a skeleton, can be one's root: the tree is listed for
+        // the others' sake only when a path lies under such a name (a pull request's findings rarely do).
+        const folders = path.slice(0, path.lastIndexOf('/') + 1);
+        if (!/template|(?:^|\/)skeleton\//i.test(folders))
             return undefined;
-        roots ??= djangoTemplateRoots(tree.files);
+        roots ??= markedTemplateRoots(tree.files);
         return roots.find((root) => path.startsWith(`${root}/`));
     };
 }
-function djangoTemplateRoots(files) {
+function markedTemplateRoots(files) {
     const roots = new Set();
     for (const file of files) {
         const root = templateRootMarkedBy(file);
@@ -20495,10 +20502,14 @@ function djangoTemplateRoots(files) {
 }
 /**
  * The template root a file makes one by being there: for a Django template file (`*.py-tpl`), the
- * nearest folder above it named for a template. Adding or deleting it may change which files belong
- * to a template.
+ * nearest folder above it named for a template; for a Backstage template's `template.yaml`, the
+ * `skeleton/` folder beside it. Adding or deleting it may change which files belong to a template.
  */
 function templateRootMarkedBy(file) {
+    if (SKELETON_MARK.test(file)) {
+        const slash = file.lastIndexOf('/');
+        return slash === -1 ? 'skeleton' : `${file.slice(0, slash)}/skeleton`;
+    }
     if (!file.endsWith(DJANGO_TEMPLATE_ENDING))
         return undefined;
     const parts = file.split('/').slice(0, -1);
