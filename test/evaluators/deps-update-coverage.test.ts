@@ -133,6 +133,33 @@ describe('deps.update-coverage', () => {
     expect(f!.message).toContain('lists the directory "/worker" (it lists "/api")');
   });
 
+  // Dependabot updates a project uv locks through its uv.lock with the `uv` ecosystem: that is the entry
+  // a finding names first, beside or at the root of the uv workspace; a project without it names `pip`.
+  it.each([
+    [
+      'a uv project, no Python entry',
+      { 'svc/uv.lock': 'version = 1\n' },
+      'has no `updates` entry with `package-ecosystem: uv` (the ecosystem that updates its uv.lock) or `pip`.',
+    ],
+    [
+      'a member of a uv workspace, an entry for another directory',
+      {
+        'pyproject.toml': '[project]\nname = "root"\n\n[tool.uv.workspace]\nmembers = ["svc"]\n',
+        'uv.lock': 'version = 1\n',
+        ...dependabot(entry('uv', 'directory: /docs')),
+      },
+      'no `uv` or `pip` entry in .github/dependabot.yml lists the directory "/svc" (it lists "/docs")',
+    ],
+    ['a project without uv.lock', {}, 'has no `updates` entry with `package-ecosystem: pip`.'],
+  ])('%s: names the ecosystem to add', async (_case, files: Record<string, string>, said) => {
+    const found = await coverage({
+      ...dependabot(entry('github-actions', 'directory: /')),
+      'svc/pyproject.toml': '[project]\nname = "svc"\ndependencies = ["httpx"]\n',
+      ...files,
+    });
+    expect(found.map((f) => f.message)).toEqual([expect.stringContaining(said)]);
+  });
+
   it('lets npm and Cargo workspace roots cover their members, and Gradle/Maven roots their modules', async () => {
     const findings = await coverage({
       ...dependabot(
