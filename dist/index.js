@@ -31563,6 +31563,8 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
             renovateOff: renovate?.enabled === false,
             updatecli,
             workflows,
+            lockedByUv: (m) => m.ecosystem === 'pip' &&
+                [m.dir, ...uvWorkspaceRoots(workspace, m.dir)].some((d) => workspace.has(d ? `${d}/uv.lock` : 'uv.lock')),
         };
         // Entries with `open-pull-requests-limit: 0` update nothing: they are the reason for what only
         // they would cover, and one finding each, at the limit (one change there fixes them all).
@@ -32039,10 +32041,15 @@ function reasonsFor(m, tools, editing) {
     const { dependabot, renovateFile, renovateOff, updatecli, workflows } = tools;
     const reasons = [];
     if (dependabot) {
-        const same = dependabot.entries.filter((e) => e.ecosystem === m.ecosystem);
+        // A project uv locks is updated through its uv.lock by the `uv` ecosystem (a `pip` entry covers
+        // its manifest too): both are named, `uv` first.
+        const ecosystems = tools.lockedByUv(m) ? ['uv', m.ecosystem] : [m.ecosystem];
+        const named = ecosystems.map((e) => `\`${e}\``).join(' or ');
+        const same = dependabot.entries.filter((e) => ecosystems.includes(e.ecosystem));
         reasons.push(same.length === 0
-            ? `${dependabot.file} has no \`updates\` entry with \`package-ecosystem: ${m.ecosystem}\``
-            : `no \`${m.ecosystem}\` entry in ${dependabot.file} lists the directory "/${m.dir}" ` +
+            ? `${dependabot.file} has no \`updates\` entry with \`package-ecosystem: ${ecosystems[0]}\`` +
+                (ecosystems.length > 1 ? ' (the ecosystem that updates its uv.lock) or `pip`' : '')
+            : `no ${named} entry in ${dependabot.file} lists the directory "/${m.dir}" ` +
                 `(it lists ${same.flatMap((e) => e.directories.map((d) => `"/${d}"`)).join(', ')})`);
     }
     if (renovateFile)
