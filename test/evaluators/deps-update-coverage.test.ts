@@ -151,6 +151,15 @@ describe('deps.update-coverage', () => {
       'no `uv` or `pip` entry in .github/dependabot.yml lists the directory "/svc" (it lists "/docs")',
     ],
     ['a project without uv.lock', {}, 'has no `updates` entry with `package-ecosystem: pip`.'],
+    [
+      'a requirements file beside a uv.lock',
+      {
+        'svc/pyproject.toml': '[tool.ruff]\n',
+        'svc/requirements.txt': 'httpx==0.28.1\n',
+        'svc/uv.lock': 'version = 1\n',
+      },
+      'has no `updates` entry with `package-ecosystem: pip`.',
+    ],
   ])('%s: names the ecosystem to add', async (_case, files: Record<string, string>, said) => {
     const found = await coverage({
       ...dependabot(entry('github-actions', 'directory: /')),

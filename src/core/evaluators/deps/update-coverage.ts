@@ -104,6 +104,7 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
       workflows,
       lockedByUv: (m) =>
         m.ecosystem === 'pip' &&
+        /(?:^|\/)pyproject\.toml$/.test(m.file) &&
         [m.dir, ...uvWorkspaceRoots(workspace, m.dir)].some((d) => workspace.has(d ? `${d}/uv.lock` : 'uv.lock')),
     };
     // Entries with `open-pull-requests-limit: 0` update nothing: they are the reason for what only
@@ -572,8 +573,9 @@ interface Tools {
   updatecli: UpdatecliConfig | undefined;
   workflows: UpdateWorkflows | undefined;
   /**
-   * Whether a Python manifest is locked by a uv.lock (beside it or at the root of its uv workspace):
-   * Dependabot's `uv` ecosystem updates that lockfile, and is the entry to name for it.
+   * Whether a pyproject.toml is locked by a uv.lock (beside it or at the root of its uv workspace):
+   * Dependabot's `uv` ecosystem updates that lockfile, and is the entry to name for it (not for a
+   * requirements file, which its `pip` ecosystem reads).
    */
   lockedByUv: (m: Manifest) => boolean;
 }
