@@ -31564,6 +31564,7 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
             updatecli,
             workflows,
             lockedByUv: (m) => m.ecosystem === 'pip' &&
+                /(?:^|\/)pyproject\.toml$/.test(m.file) &&
                 [m.dir, ...uvWorkspaceRoots(workspace, m.dir)].some((d) => workspace.has(d ? `${d}/uv.lock` : 'uv.lock')),
         };
         // Entries with `open-pull-requests-limit: 0` update nothing: they are the reason for what only

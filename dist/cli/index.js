@@ -30626,6 +30626,7 @@ const depsUpdateCoverage = (0,types/* defineEvaluator */.D)({
             updatecli,
             workflows,
             lockedByUv: (m) => m.ecosystem === 'pip' &&
+                /(?:^|\/)pyproject\.toml$/.test(m.file) &&
                 [m.dir, ...(0,deps_lockfile/* uvWorkspaceRoots */.y_)(workspace, m.dir)].some((d) => workspace.has(d ? `${d}/uv.lock` : 'uv.lock')),
         };
         // Entries with `open-pull-requests-limit: 0` update nothing: they are the reason for what only
