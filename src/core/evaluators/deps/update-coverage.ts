@@ -105,7 +105,9 @@ export const depsUpdateCoverage = defineEvaluator<UpdateCoverageOptions>({
       lockedByUv: (m) =>
         m.ecosystem === 'pip' &&
         /(?:^|\/)pyproject\.toml$/.test(m.file) &&
-        [m.dir, ...uvWorkspaceRoots(workspace, m.dir)].some((d) => workspace.has(d ? `${d}/uv.lock` : 'uv.lock')),
+        [m.dir, ...uvWorkspaceRoots(workspace, m.dir)].some((d) =>
+          workspace.has(d ? `${d}/uv.lock` : 'uv.lock'),
+        ),
     };
     // Entries with `open-pull-requests-limit: 0` update nothing: they are the reason for what only
     // they would cover, and one finding each, at the limit (one change there fixes them all).
