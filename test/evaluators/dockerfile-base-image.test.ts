@@ -24,7 +24,51 @@ FROM nginx:1.27
     expect(findings.map((f) => f.key)).toEqual(['node', 'python:latest']);
   });
 
-  // A tag that names a variant or a channel only is re-pointed at every release, as `latest` is.
+  // The image a COPY --from copies files out of is pulled as a base image is: judged alike, at its
+  // value; stages (by name or index), pinned images and what ARG defaults pin are not.
+  it('judges the images COPY --from copies out of, and not the stages it names', async () => {
+    const findings = await run(`ARG UV=0.5.1
+ARG TOOLS=acme/tools
+FROM golang:1.23 AS build
+COPY --from=ghcr.io/astral-sh/uv:latest /uv /usr/local/bin/uv
+COPY --from=ghcr.io/astral-sh/uv:\${UV} /uvx /usr/local/bin/uvx
+COPY --from=busybox /bin/sh /bin/sh
+COPY --from=\${TOOLS} /bin/tool /bin/tool
+COPY --link --from=tonistiigi/xx:master / /
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /app /app
+COPY --from=BUILD /app /app2
+COPY --from=0 /app /app3
+COPY --from=docker.io/library/alpine:3.20@${DIGEST} /etc/ssl /etc/ssl
+COPY --from=alpine:latest@${DIGEST} /bin/busybox /bin/busybox
+COPY --from=gcr.io/distroless/static-debian12:latest /etc/passwd /etc/passwd
+COPY --from=scratch / /
+`);
+    expect(findings.map(at)).toEqual([
+      'Dockerfile:4:13',
+      'Dockerfile:6:13',
+      'Dockerfile:7:13',
+      'Dockerfile:8:20',
+    ]);
+    expect(findings.map((f) => f.key)).toEqual([
+      'COPY --from=ghcr.io/astral-sh/uv:latest',
+      'COPY --from=busybox',
+      'COPY --from=${TOOLS}',
+      'COPY --from=tonistiigi/xx:master',
+    ]);
+    expect(findings[0]!.message).toBe(
+      'Image "ghcr.io/astral-sh/uv:latest", which COPY --from in stage "build" copies files out of, uses the "latest" tag, which is re-pointed whenever a new image is published, so two builds can copy different files (often a tool the build then runs). Pin a version tag or a @sha256 digest.',
+    );
+    expect(findings[1]!.message).toContain(
+      '"busybox", which COPY --from in stage "build" copies files out of, has no tag or digest',
+    );
+    expect(findings[2]!.message).toContain('Image "${TOOLS}" (with ARG defaults: "acme/tools"), which');
+    expect(findings[3]!.message).toContain(
+      'uses the "master" tag, which names no version: like "latest", it is re-pointed',
+    );
+  });
+
+  // A tag that names a variant or a channel only is re-pointed at every release, as `latest` is.  // A tag that names a variant or a channel only is re-pointed at every release, as `latest` is.
   it.each([
     ['docker:dind', 'uses the "dind" tag, which names no version: like "latest", it is re-pointed'],
     ['node:lts-alpine', 'uses the "lts-alpine" tag, which names no version'],

@@ -140,6 +140,8 @@ export interface Stage {
   copies: number;
   /** The `--from` of its COPY instructions, as written: a stage's name or index, or an image. */
   copiesFrom: string[];
+  /** Where each of {@link copiesFrom} is written (the flag's value), in the same order. */
+  copiesFromSpans: NodeSpan[];
   /** The paths its VOLUME instructions declare, as written (the exec form's strings, or the words). */
   volumes: string[];
   /**
@@ -254,6 +256,7 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
         instructions: 0,
         copies: 0,
         copiesFrom: [],
+        copiesFromSpans: [],
         volumes: [],
         placed: new Map(),
         workdir: '/',
@@ -275,14 +278,15 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
     if (stage) stage.instructions += 1;
     if (stage && (keyword === 'COPY' || keyword === 'ADD')) stage.copies += 1;
     // dockerfile-ast's getFromFlag() answers only when --from is the one flag.
-    const copyFrom =
+    const fromFlag =
       stage && keyword === 'COPY'
-        ? (ins as Copy)
-            .getFlags()
-            .find((f) => f.getName().toLowerCase() === 'from')
-            ?.getValue()
+        ? (ins as Copy).getFlags().find((f) => f.getName().toLowerCase() === 'from')
         : undefined;
-    if (stage && copyFrom) stage.copiesFrom.push(copyFrom);
+    const copyFrom = fromFlag?.getValue() ?? undefined;
+    if (stage && copyFrom) {
+      stage.copiesFrom.push(copyFrom);
+      stage.copiesFromSpans.push(spanOf(fromFlag?.getValueRange() ?? ins.getRange()));
+    }
     if (stage && (keyword === 'COPY' || keyword === 'ADD') && !copyFrom) {
       placeContextCopy(stage, ins as Copy | Add, escapeChar);
     }
