@@ -29978,7 +29978,8 @@ function toolingImageNote(file, published) {
 
 /**
  * Flags stages built FROM an image with no tag or a tag that names no version (`latest`, `dind`,
- * `stable`, `postgresql-latest`) and no digest: each build may get a different image. `scratch` and
+ * `stable`, `postgresql-latest`) and no digest: each build may get a different image; and so the
+ * images COPY --from copies files out of (see {@link describeCopiedImage}). `scratch` and
  * earlier stages need no pin; ARG defaults are substituted first. A template placeholder, an image
  * built or tagged here, a development environment's image, and a Dockerfile whose path marks a
  * development or build-tool image that no build here publishes (see dev-environment.ts) are reported
@@ -29993,7 +29994,7 @@ const dockerfileBaseImage = (0,types/* defineEvaluator */.D)({
     affectedBy: everyDockerfile,
     // A workflow or Makefile tells them something only when it names a container engine.
     screenedReads: IMAGE_COMMAND_READS,
-    summary: 'Dockerfile stages whose base image has no tag or one that names no version ("latest", "dind"), and no digest.',
+    summary: 'Dockerfile stages whose base image, or an image COPY --from copies out of, has no tag or one that names no version ("latest", "dind"), and no digest.',
     schema: {
         type: 'object',
         additionalProperties: false,
@@ -30022,6 +30023,29 @@ const dockerfileBaseImage = (0,types/* defineEvaluator */.D)({
             // The stages a build runs, read once a stage other than the last has a finding.
             let needed;
             for (const stage of model.stages) {
+                // The images its COPY --from instructions copy files out of, judged as a base image is.
+                for (const [i, from] of stage.copiesFrom.entries()) {
+                    const described = describeCopiedImage(model, stage, from, vars, own);
+                    if (!described)
+                        continue;
+                    environment ??= {
+                        note: developmentEnvironmentNote(workspace, model) ?? toolingImageNote(file, published),
+                    };
+                    if (!needed && stage !== model.stages.at(-1)) {
+                        const builds = await stageBuilds(workspace.tree());
+                        needed = neededStages(model, builds.get(file) ?? [], workspace.text(file) ?? '');
+                    }
+                    const unused = needed && !needed.has(stage)
+                        ? `no build found here builds the stage${stage.from.name ? ` "${stage.from.name}"` : ''}, and no stage that is built needs it: BuildKit never runs this COPY`
+                        : undefined;
+                    const note = environment.note ?? unused;
+                    findings.push({
+                        message: note ? `${described.slice(0, -1)} (${note}).` : described,
+                        location: (0,core_location/* locationFromSpan */.Cx)(file, stage.copiesFromSpans[i] ?? stage.from.span),
+                        key: `COPY --from=${from}`,
+                        ...(note ? { confidence: 'low' } : {}),
+                    });
+                }
                 // One finding for the FROM lines that take their image from the same ARG: one edit fixes them.
                 const repeats = repeated.get(stage);
                 if (repeated.has(stage) && !repeats)
@@ -30117,6 +30141,36 @@ function judgeImageText(model, stage, text, unresolved) {
     if (last.includes(dockerfile_words/* UNRESOLVED */.gm))
         return { kind: 'unresolved', names: unresolved };
     return { kind: 'untagged', resolved: text, local };
+}
+/**
+ * What a finding says of the image a `COPY --from` copies files out of, when that image has no tag or
+ * one that names no version, and no digest (`COPY --from=ghcr.io/astral-sh/uv:latest /uv /bin/`):
+ * a build takes whatever the tag points to then, as it would for a base image. Undefined for a stage
+ * (by name or index), a value its ARG defaults leave open, a template, an image built or tagged here
+ * or one no registry serves, and a pinned one.
+ */
+function describeCopiedImage(model, stage, from, vars, own) {
+    const namesStage = (text) => /^\d+$/.test(text) || model.stages.some((s) => s.from.name?.toLowerCase() === text.toLowerCase());
+    if (namesStage(from) || TEMPLATE_START.test(from))
+        return undefined;
+    const { text } = (0,dockerfile_words/* expandVariables */.i7)(from, vars, model.escapeChar);
+    if (text.includes(dockerfile_words/* UNRESOLVED */.gm) || namesStage(text) || text.toLowerCase() === 'scratch')
+        return undefined;
+    const ref = (0,image_ref/* parseImageRef */.Q)(text);
+    if (!ref || ref.digest !== undefined || isLocalOnlyImage(ref) || own(text))
+        return undefined;
+    if (ref.tag !== undefined &&
+        (!(0,image_ref/* isMovingTag */.Tp)(ref.tag, ref.repository) || (ref.tag === 'latest' && (0,image_ref/* nameHoldsVersion */.mg)(ref.repository)))) {
+        return undefined;
+    }
+    const image = text === from ? `"${from}"` : `"${from}" (with ARG defaults: "${text}")`;
+    const where = stage.from.name ? ` in stage "${stage.from.name}"` : '';
+    const tag = ref.tag === undefined
+        ? 'has no tag or digest, so it means "latest", which is'
+        : `${(0,image_ref/* movingTagPhrase */.cf)(ref.tag)}${ref.tag === 'latest' ? ', which is' : ': like "latest", it is'}`;
+    return (`Image ${image}, which COPY --from${where} copies files out of, ${tag} re-pointed whenever a new ` +
+        'image is published, so two builds can copy different files (often a tool the build then runs). ' +
+        'Pin a version tag or a @sha256 digest.');
 }
 /**
  * How each build of the repository found for a Dockerfile sets a FROM whose image its ARG defaults
@@ -69695,6 +69749,7 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
                 instructions: 0,
                 copies: 0,
                 copiesFrom: [],
+                copiesFromSpans: [],
                 volumes: [],
                 placed: new Map(),
                 workdir: '/',
@@ -69713,14 +69768,14 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
         if (stage && (keyword === 'COPY' || keyword === 'ADD'))
             stage.copies += 1;
         // dockerfile-ast's getFromFlag() answers only when --from is the one flag.
-        const copyFrom = stage && keyword === 'COPY'
-            ? ins
-                .getFlags()
-                .find((f) => f.getName().toLowerCase() === 'from')
-                ?.getValue()
+        const fromFlag = stage && keyword === 'COPY'
+            ? ins.getFlags().find((f) => f.getName().toLowerCase() === 'from')
             : undefined;
-        if (stage && copyFrom)
+        const copyFrom = fromFlag?.getValue() ?? undefined;
+        if (stage && copyFrom) {
             stage.copiesFrom.push(copyFrom);
+            stage.copiesFromSpans.push(spanOf(fromFlag?.getValueRange() ?? ins.getRange()));
+        }
         if (stage && (keyword === 'COPY' || keyword === 'ADD') && !copyFrom) {
             placeContextCopy(stage, ins, escapeChar);
         }
