@@ -19,6 +19,33 @@ const run = (text: string, nonRootImages = NON_ROOT_IMAGES) =>
   evaluate(dockerfileRootUser, { Dockerfile: text }, { nonRootImages });
 
 describe('dockerfile.root-user', () => {
+  // The source repository of a Docker Official Image (its generate-stackbrew-library.sh prints the
+  // library manifest) builds base images that others build FROM, or run with a user of their own.
+  it.each([
+    [
+      'the library script',
+      'Maintainers: Acme <docker@acme.example>\nGitRepo: https://example.com/acme/docker.git\n',
+      'low',
+    ],
+    ['a script of that name without a library manifest', 'echo hello\n', 'medium'],
+    ['no script', undefined, 'medium'],
+  ])('an image that sets no USER, with %s at the root', async (_what, script, confidence) => {
+    const files: Record<string, string> = {
+      '3.12/slim/Dockerfile': 'FROM debian:trixie-slim\nRUN apt-get update\nCMD ["python3"]\n',
+    };
+    if (script !== undefined)
+      files['generate-stackbrew-library.sh'] = `#!/usr/bin/env bash\ncat <<-EOH\n${script}EOH\n`;
+    const findings = await evaluate(dockerfileRootUser, files, { nonRootImages: NON_ROOT_IMAGES });
+    expect(findings.map((f) => [at(f), f.confidence ?? 'medium'])).toEqual([
+      ['3.12/slim/Dockerfile:1:1', confidence],
+    ]);
+    if (confidence === 'low') {
+      expect(findings[0]!.message).toMatch(
+        /sets another default user \(the repository is the source of a Docker Official Image, .*: a base image that images built FROM it, or whoever runs it, give the user to run as\)\.$/,
+      );
+    }
+  });
+
   it('trusts base images known to run as non-root, through stages and ARG defaults', async () => {
     expect(await run('FROM golang:1.22 AS build\nFROM gcr.io/distroless/static-debian12:nonroot\n')).toEqual(
       [],

@@ -43,3 +43,9 @@ export const OFFICIAL_IMAGE_PARENT = `${SOURCE}, rebuilds it whenever this paren
 
 /** Why a Dockerfile built only FROM official images in such a repository gets its parents' fixes without an updater. */
 export const OFFICIAL_IMAGE_REBUILT = `${SOURCE} and rebuilds it whenever one of them is updated, so their fixes reach it without an update here`;
+
+/**
+ * Why an official image's Dockerfile that sets no USER is expected in its source repository: the
+ * image is a base that others build FROM, or run with a user of their choosing.
+ */
+export const OFFICIAL_IMAGE_USER = `${SOURCE}: a base image that images built FROM it, or whoever runs it, give the user to run as`;

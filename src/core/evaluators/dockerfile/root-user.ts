@@ -46,6 +46,7 @@ import {
   type RepositoryImages,
   repositoryImages,
 } from './image-builds.js';
+import { LIBRARY_SCRIPT, OFFICIAL_IMAGE_USER, officialImageSource } from './official-image-source.js';
 
 /**
  * The Dockerfiles whose judgement a change to build sources alone may alter (`Evaluator.affectedBy`):
@@ -190,7 +191,14 @@ export const dockerfileRootUser = defineEvaluator<RootUserOptions>({
   // The repository's build scripts and other Dockerfiles tell a base, builder or tool image (see
   // image-builds.ts); its builds (scripts, workflows, Cloud Build, compose and Bake files) tell
   // which stages are built (see built-stages.ts).
-  readsOtherFiles: ['**/action.yml', '**/action.yaml', ...STAGE_BUILD_SOURCES, ...FROM_IMAGE_SOURCES],
+  // An official image's source repository is told by its library script (see official-image-source.ts).
+  readsOtherFiles: [
+    '**/action.yml',
+    '**/action.yaml',
+    ...STAGE_BUILD_SOURCES,
+    ...FROM_IMAGE_SOURCES,
+    LIBRARY_SCRIPT,
+  ],
   affectedBy: builtBy,
   // A workflow or Makefile tells it something only when it names a container engine.
   screenedReads: IMAGE_COMMAND_READS,
@@ -297,7 +305,8 @@ function judgeStage(
         ? undefined
         : (dropsRoot(chain, base) ??
           (builtWith ? developmentStage(name) : undefined) ??
-          notDeployed(workspace, file, chain, base, uses));
+          notDeployed(workspace, file, chain, base, uses) ??
+          (officialImageSource(workspace) ? OFFICIAL_IMAGE_USER : undefined));
     return {
       message: note ? `${message.slice(0, -1)} (${note}).` : message,
       location: locationFromSpan(file, judged.from.span),
