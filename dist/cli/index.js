@@ -30346,6 +30346,11 @@ const SOURCE = `the repository is the source of a Docker Official Image, whose l
 const OFFICIAL_IMAGE_PARENT = `${SOURCE}, rebuilds it whenever this parent is updated, and does not accept a FROM pinned by digest`;
 /** Why a Dockerfile built only FROM official images in such a repository gets its parents' fixes without an updater. */
 const OFFICIAL_IMAGE_REBUILT = `${SOURCE} and rebuilds it whenever one of them is updated, so their fixes reach it without an update here`;
+/**
+ * Why an official image's Dockerfile that sets no USER is expected in its source repository: the
+ * image is a base that others build FROM, or run with a user of their choosing.
+ */
+const OFFICIAL_IMAGE_USER = `${SOURCE}: a base image that images built FROM it, or whoever runs it, give the user to run as`;
 
 // EXTERNAL MODULE: ./lib/core/evaluators/deps/lockfiles/toml.js
 var toml = __nccwpck_require__(3534);
@@ -32021,6 +32026,7 @@ function lineText(text, lines, line) {
 
 
 
+
 /**
  * The Dockerfiles whose judgement a change to build sources alone may alter (`Evaluator.affectedBy`):
  * on either tree, those the builds of the changed files name (the stage they target, whether they
@@ -32138,7 +32144,14 @@ const dockerfileRootUser = (0,types/* defineEvaluator */.D)({
     // The repository's build scripts and other Dockerfiles tell a base, builder or tool image (see
     // image-builds.ts); its builds (scripts, workflows, Cloud Build, compose and Bake files) tell
     // which stages are built (see built-stages.ts).
-    readsOtherFiles: ['**/action.yml', '**/action.yaml', ...STAGE_BUILD_SOURCES, ...FROM_IMAGE_SOURCES],
+    // An official image's source repository is told by its library script (see official-image-source.ts).
+    readsOtherFiles: [
+        '**/action.yml',
+        '**/action.yaml',
+        ...STAGE_BUILD_SOURCES,
+        ...FROM_IMAGE_SOURCES,
+        LIBRARY_SCRIPT,
+    ],
     affectedBy: root_user_builtBy,
     // A workflow or Makefile tells it something only when it names a container engine.
     screenedReads: IMAGE_COMMAND_READS,
@@ -32239,7 +32252,8 @@ function judgeStage(workspace, model, judged, build, nonRoot, uses) {
                 ? undefined
                 : (dropsRoot(chain, base) ??
                     (builtWith ? root_user_developmentStage(name) : undefined) ??
-                    notDeployed(workspace, file, chain, base, uses));
+                    notDeployed(workspace, file, chain, base, uses) ??
+                    (officialImageSource(workspace) ? OFFICIAL_IMAGE_USER : undefined));
         return {
             message: note ? `${message.slice(0, -1)} (${note}).` : message,
             location: (0,core_location/* locationFromSpan */.Cx)(file, judged.from.span),
