@@ -612,6 +612,8 @@ describe('tls-verification-disabled: package files named by path', () => {
           'RUN apk upgrade --allow-untrusted',
           'RUN dnf install -y --nogpgcheck ./build/app-1.0.x86_64.rpm',
           'RUN rpm -i --nosignature app.rpm extra.rpm',
+          // An index of the packages the build made, signed next: nothing is installed.
+          'RUN apk index --allow-untrusted -o /tmp/pkgs/APKINDEX.tar.gz /tmp/pkgs/*.apk',
           '',
         ].join('\n'),
       }),
