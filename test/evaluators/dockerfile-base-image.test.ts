@@ -68,6 +68,23 @@ COPY --from=scratch / /
     );
   });
 
+  it('grades low a COPY --from in a stage that no build builds and no built stage needs', async () => {
+    const findings = await run(`FROM python:3.12-alpine AS app
+CMD ["python3"]
+FROM app AS dev-envs
+COPY --from=gloursdocker/docker / /
+FROM app
+COPY --from=busybox:latest /bin/sh /bin/sh
+`);
+    expect(findings.map((f) => [at(f), f.confidence ?? 'high'])).toEqual([
+      ['Dockerfile:4:13', 'low'],
+      ['Dockerfile:6:13', 'high'],
+    ]);
+    expect(findings[0]!.message).toMatch(
+      /\(no build found here builds the stage "dev-envs", and no stage that is built needs it: BuildKit never runs this COPY\)\.$/,
+    );
+  });
+
   // A tag that names a variant or a channel only is re-pointed at every release, as `latest` is.  // A tag that names a variant or a channel only is re-pointed at every release, as `latest` is.
   it.each([
     ['docker:dind', 'uses the "dind" tag, which names no version: like "latest", it is re-pointed'],
