@@ -18,6 +18,13 @@ const listing = (files: string[]) => new Workspace(path.join(os.tmpdir(), 'cg-li
 
 afterAll(cleanup);
 
+/** A finding at `file` after the default test paths: lowered with `reason`, or left high without one. */
+function expectGraded(file: string, reason: string | undefined): void {
+  const f = finding({ location: { path: file, startLine: 1 } });
+  testPathContext(DEFAULT_TEST_PATHS)(f);
+  expect([f.confidence, f.confidenceReason ?? null]).toEqual(reason ? ['low', reason] : ['high', null]);
+}
+
 function finding(overrides: Partial<Finding> = {}): Finding {
   const f = createFinding(testRule('content.forbidden', {}), {
     message: 'm',
@@ -228,12 +235,12 @@ describe('test paths', () => {
     ['scripts/test-deploy.sh', false],
     ['config/example.yml', false],
   ])('a key file named as test material: %s is lowered: %s', (file, lowered) => {
-    const f = finding({ location: { path: file, startLine: 1 } });
-    testPathContext(DEFAULT_TEST_PATHS)(f);
-    expect(f.confidenceReason ?? null).toBe(
-      lowered ? "the key file's name marks it as test material (test, fake, dummy, example or sample)" : null,
+    expectGraded(
+      file,
+      lowered
+        ? "the key file's name marks it as test material (test, fake, dummy, example or sample)"
+        : undefined,
     );
-    expect(f.confidence).toBe(lowered ? 'low' : 'high');
   });
 
   it.each([
@@ -262,14 +269,12 @@ describe('test paths', () => {
     ['.ci/deploy.sh', false],
     ['ci/values.yaml', false],
   ])('a Compose stack of the CI: %s is lowered: %s', (file, lowered) => {
-    const f = finding({ location: { path: file, startLine: 1 } });
-    testPathContext(DEFAULT_TEST_PATHS)(f);
-    expect(f.confidenceReason ?? null).toBe(
+    expectGraded(
+      file,
       lowered
         ? 'the file is a Compose stack of the CI (its folder or name says so), which a job brings up on its runner and discards with it: it is no deployment'
-        : null,
+        : undefined,
     );
-    expect(f.confidence).toBe(lowered ? 'low' : 'high');
   });
 
   it.each([
@@ -281,14 +286,12 @@ describe('test paths', () => {
     ['charts/app/ci/values-prod.yaml', false],
     ['deploy/ci/deploy.sh', false],
   ])("a values file of a chart's CI tests: %s is lowered: %s", (file, lowered) => {
-    const f = finding({ location: { path: file, startLine: 1 } });
-    testPathContext(DEFAULT_TEST_PATHS)(f);
-    expect(f.confidenceReason ?? null).toBe(
+    expectGraded(
+      file,
       lowered
         ? "the file is a values file of a Helm chart's CI tests (chart-testing installs the chart with each ci/*-values.yaml into a throw-away cluster): it configures a test install, not a release"
-        : null,
+        : undefined,
     );
-    expect(f.confidence).toBe(lowered ? 'low' : 'high');
   });
 
   it.each([
@@ -304,14 +307,12 @@ describe('test paths', () => {
     // A directory named localhost says nothing about the key in it.
     ['localhost/server.key', false],
   ])('a key file named for localhost: %s is lowered: %s', (file, lowered) => {
-    const f = finding({ location: { path: file, startLine: 1 } });
-    testPathContext(DEFAULT_TEST_PATHS)(f);
-    expect(f.confidenceReason ?? null).toBe(
+    expectGraded(
+      file,
       lowered
         ? 'the key file is named for localhost, which no public certificate covers: it identifies no service others can reach'
-        : null,
+        : undefined,
     );
-    expect(f.confidence).toBe(lowered ? 'low' : 'high');
   });
 
   it.each([
