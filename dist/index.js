@@ -30283,26 +30283,35 @@ const dockerfileBaseImage = (0,types/* defineEvaluator */.D)({
                 continue;
             const vars = (0,parsers_dockerfile/* globalArgValues */.on)(model);
             const repeated = repeatedFroms(model);
+            // Why the file's images matter less (a development environment, or a development or tool image
+            // no build publishes), read once a finding needs it.
             let environment;
+            const environmentNote = () => {
+                environment ??= {
+                    note: developmentEnvironmentNote(workspace, model) ?? toolingImageNote(file, published),
+                };
+                return environment.note;
+            };
             // The stages a build runs, read once a stage other than the last has a finding.
             let needed;
+            /** What a finding says of a stage no build builds and no stage a build runs needs, if so. */
+            const unbuilt = async (stage) => {
+                if (!needed && stage !== model.stages.at(-1)) {
+                    const builds = await stageBuilds(workspace.tree());
+                    needed = neededStages(model, builds.get(file) ?? [], workspace.text(file) ?? '');
+                }
+                return needed && !needed.has(stage)
+                    ? `no build found here builds the stage${stage.from.name ? ` "${stage.from.name}"` : ''}, and no stage that is built needs it`
+                    : undefined;
+            };
             for (const stage of model.stages) {
                 // The images its COPY --from instructions copy files out of, judged as a base image is.
                 for (const [i, from] of stage.copiesFrom.entries()) {
                     const described = describeCopiedImage(model, stage, from, vars, own);
                     if (!described)
                         continue;
-                    environment ??= {
-                        note: developmentEnvironmentNote(workspace, model) ?? toolingImageNote(file, published),
-                    };
-                    if (!needed && stage !== model.stages.at(-1)) {
-                        const builds = await stageBuilds(workspace.tree());
-                        needed = neededStages(model, builds.get(file) ?? [], workspace.text(file) ?? '');
-                    }
-                    const unused = needed && !needed.has(stage)
-                        ? `no build found here builds the stage${stage.from.name ? ` "${stage.from.name}"` : ''}, and no stage that is built needs it: BuildKit never runs this COPY`
-                        : undefined;
-                    const note = environment.note ?? unused;
+                    const unused = await unbuilt(stage);
+                    const note = environmentNote() ?? (unused && `${unused}: BuildKit never runs this COPY`);
                     findings.push({
                         message: note ? `${described.slice(0, -1)} (${note}).` : described,
                         location: (0,core_location/* locationFromSpan */.Cx)(file, stage.copiesFromSpans[i] ?? stage.from.span),
@@ -30338,18 +30347,12 @@ const dockerfileBaseImage = (0,types/* defineEvaluator */.D)({
                 // or a development or tool image no build publishes, changes a developer's workspace, not
                 // what the project ships.
                 const guess = verdict.kind === 'template' || ('local' in verdict && verdict.local);
-                environment ??= {
-                    note: developmentEnvironmentNote(workspace, model) ?? toolingImageNote(file, published),
-                };
-                if (!needed && stage !== model.stages.at(-1)) {
-                    const builds = await stageBuilds(workspace.tree());
-                    needed = neededStages(model, builds.get(file) ?? [], workspace.text(file) ?? '');
-                }
                 // A stage no build builds and no stage a build runs needs: BuildKit never pulls its image.
-                const unused = needed && !needed.has(stage) && !repeats
-                    ? `no build found here builds the stage${stage.from.name ? ` "${stage.from.name}"` : ''}, and no stage that is built needs it (FROM, COPY --from, RUN --mount from=): BuildKit never pulls its image`
+                const unbuiltStage = await unbuilt(stage);
+                const unused = unbuiltStage && !repeats
+                    ? `${unbuiltStage} (FROM, COPY --from, RUN --mount from=): BuildKit never pulls its image`
                     : undefined;
-                const note = guess ? undefined : (environment.note ?? unused);
+                const note = guess ? undefined : (environmentNote() ?? unused);
                 const message = note ? `${described.slice(0, -1)} (${note}).` : described;
                 const span = stage.from.imageSpan ?? stage.from.span;
                 findings.push({
@@ -30418,20 +30421,19 @@ function describeCopiedImage(model, stage, from, vars, own) {
     if (namesStage(from) || TEMPLATE_START.test(from))
         return undefined;
     const { text } = (0,dockerfile_words/* expandVariables */.i7)(from, vars, model.escapeChar);
-    if (text.includes(dockerfile_words/* UNRESOLVED */.gm) || namesStage(text) || text.toLowerCase() === 'scratch')
+    if (text.includes(dockerfile_words/* UNRESOLVED */.gm) || namesStage(text))
         return undefined;
-    const ref = (0,image_ref/* parseImageRef */.Q)(text);
-    if (!ref || ref.digest !== undefined || isLocalOnlyImage(ref) || own(text))
-        return undefined;
-    if (ref.tag !== undefined &&
-        (!(0,image_ref/* isMovingTag */.Tp)(ref.tag, ref.repository) || (ref.tag === 'latest' && (0,image_ref/* nameHoldsVersion */.mg)(ref.repository)))) {
+    // Judged as a FROM of that image is (scratch, a digest, a version tag and a channel of a version in
+    // the name pin it); a local image is pinned by what builds or tags it, so is one built here.
+    const verdict = judgeImageText(model, stage, text, []);
+    if ((verdict.kind !== 'latest' && verdict.kind !== 'untagged') || verdict.local || own(text)) {
         return undefined;
     }
     const image = text === from ? `"${from}"` : `"${from}" (with ARG defaults: "${text}")`;
     const where = stage.from.name ? ` in stage "${stage.from.name}"` : '';
-    const tag = ref.tag === undefined
+    const tag = verdict.kind === 'untagged'
         ? 'has no tag or digest, so it means "latest", which is'
-        : `${(0,image_ref/* movingTagPhrase */.cf)(ref.tag)}${ref.tag === 'latest' ? ', which is' : ': like "latest", it is'}`;
+        : `${(0,image_ref/* movingTagPhrase */.cf)(verdict.tag)}${verdict.tag === 'latest' ? ', which is' : ': like "latest", it is'}`;
     return (`Image ${image}, which COPY --from${where} copies files out of, ${tag} re-pointed whenever a new ` +
         'image is published, so two builds can copy different files (often a tool the build then runs). ' +
         'Pin a version tag or a @sha256 digest.');
