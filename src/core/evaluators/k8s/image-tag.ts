@@ -100,11 +100,11 @@ export const k8sImageTag = defineEvaluator<Record<string, never>>({
       );
       const edit = rendered?.edited;
       const production = edit || rendered?.by !== undefined ? undefined : productionOf(workspace, c, shown);
-      if (shown.tag !== undefined && TOOL_SET_TAG.test(shown.tag)) {
-        // `set-by-chartpress`: the committed tag is a stand-in that a release step overwrites.
-        finding.message +=
-          ` But the tag "${shown.tag}" says a release or build step writes the real one: check the tag ` +
-          'that step writes.';
+      const standIn = shown.tag === undefined ? undefined : standInTag(shown.tag);
+      if (standIn) {
+        // `set-by-chartpress`, `linkerdVersionValue`: the committed tag is a stand-in that a release
+        // step overwrites.
+        finding.message += ` But the tag "${shown.tag}" ${standIn}: check the tag that step writes.`;
         finding.confidence = 'low';
       } else if (production) {
         finding.message +=
@@ -133,6 +133,27 @@ export const k8sImageTag = defineEvaluator<Record<string, never>>({
  */
 const TOOL_SET_TAG =
   /^(?:(?:set|replaced|overwritten|overridden|injected|filled|updated|written)[-_.]?(?:by|in|at|on)[-_.].+|placeholder|replace[-_.]?me|to[-_.]?be[-_.](?:set|replaced|filled))$/i;
+
+/** Words of a tag that name the value it stands for: no channel of a published image is named so. */
+const STAND_IN_WORDS = new Set(['version', 'tag']);
+
+/**
+ * Why a committed tag is a stand-in that a release or build step replaces, or undefined: it names
+ * that step or says it is one ({@link TOOL_SET_TAG}), or one of its words, split at separators and
+ * where a capital follows a lower-case letter, names the value it stands for (`linkerdVersionValue`,
+ * which a chart's release script rewrites to the version; `app-version`, `image-tag`).
+ */
+function standInTag(tag: string): string | undefined {
+  if (TOOL_SET_TAG.test(tag)) return 'says a release or build step writes the real one';
+  const words = tag
+    .replace(/([a-z])(?=[A-Z])/g, '$1-')
+    .toLowerCase()
+    .split(/[-_.]+/);
+  if (words.some((w) => STAND_IN_WORDS.has(w))) {
+    return 'is named for the value it stands for, which a release or build step writes';
+  }
+  return undefined;
+}
 
 /**
  * A segment of a manifest's file name that marks a copy of another for a pre-production environment:
