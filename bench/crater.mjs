@@ -6,8 +6,8 @@
 //
 // Each line of the repos file is `owner/name` (a `#` starts a comment). The repositories are the
 // snapshots the session's fetch look-up brought onto this machine (`<mirrors>/<owner>+<name>/repo`,
-// bare git directories); a repository not fetched is listed as missing. CI has no network, so this is
-// a script to run and quote, never a test.
+// bare git directories, or work trees whose .git holds one); a repository not fetched is listed as
+// missing. CI has no network, so this is a script to run and quote, never a test.
 //
 // For each repository the newest commit is exported (git archive, no history, no execution of
 // anything in it) and checked with the CLI (`--fail-on never --no-fail-on-gap --offline`, JSON out,
@@ -61,7 +61,9 @@ const missing = [];
 const results = [];
 for (const repo of repos) {
   const slug = repo.replace('/', '+');
-  const gitDir = path.join(args.mirrors, slug, 'repo');
+  // A snapshot is a bare git directory, or (for some) a work tree whose .git holds it.
+  const snapshot = path.join(args.mirrors, slug, 'repo');
+  const gitDir = existsSync(path.join(snapshot, '.git')) ? path.join(snapshot, '.git') : snapshot;
   if (!existsSync(gitDir)) {
     missing.push(repo);
     continue;
