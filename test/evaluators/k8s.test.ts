@@ -1131,6 +1131,25 @@ describe('k8s.host-path: files read for a mount of an unmounted volume', () => {
     });
     expect(report.findings.filter((f) => f.ruleId === 'unparsable-file')).toEqual([]);
   });
+
+  it('leaves out a manifest of @NAME@ placeholders a script fills, saying so, and reports broken YAML', async () => {
+    const template =
+      'apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: @STS_NAME@\nspec:\n  serviceName: @STS_NAME@\n';
+    const broken = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n   labels: {}\n';
+    const report = await runCheck({
+      root: makeTree({ 'dev/scale/sts.yaml': template, 'k8s/pod.yaml': broken }),
+      onlyRules: ['k8s-host-path-volume', 'unparsable-file'],
+      failOn: 'never',
+    });
+    expect(
+      report.findings.filter((f) => f.ruleId === 'unparsable-file').map((f) => f.location?.path),
+    ).toEqual(['k8s/pod.yaml']);
+    const rule = report.rules.find((r) => r.id === 'k8s-host-path-volume');
+    expect(rule?.scope?.leftOut?.map((l) => [l.kind, l.files])).toEqual([
+      ['manifest template', 1],
+      ['unreadable', 1],
+    ]);
+  });
 });
 
 describe('YAML merge keys, which kubectl expands', () => {

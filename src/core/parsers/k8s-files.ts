@@ -16,6 +16,16 @@ export const HELM_TEMPLATE: LeftOutKind = {
   reason: 'rendered at install time: check the output of helm template',
 };
 
+/**
+ * How the Kubernetes rules say, in their scope, that they left out a manifest template outside a
+ * chart: a file that does not parse as YAML because it holds placeholders a script fills (`{{ }}`,
+ * `{NAME}`, `@NAME@`).
+ */
+export const MANIFEST_TEMPLATE: LeftOutKind = {
+  kind: 'manifest template',
+  reason: 'its placeholders are filled by a script before it is applied: check what that script writes',
+};
+
 /** How the Kubernetes rules say, in their scope, that they left a manifest of a chart's files/ out. */
 export const HELM_CHART_FILE: LeftOutKind = {
   kind: 'Helm chart file',

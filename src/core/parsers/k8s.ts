@@ -20,6 +20,7 @@ import {
   isRenderedChartFile,
   KUSTOMIZE_PATCH,
   kustomizeResource,
+  MANIFEST_TEMPLATE,
   TEMPLATE_VALUE,
   templateAsYaml,
 } from './k8s-files.js';
@@ -373,10 +374,12 @@ export function readK8sObjects(workspace: Workspace, file: string): K8sObject[] 
     if (!looksLikeManifest(file, text)) return [];
     const parsed = parseYaml(text);
     if (!parsed.ok) {
-      // Templating of any kind (`{{ }}`, or `{NAME}` placeholders a build step substitutes) means the
-      // file is not meant to parse as it stands.
-      if (!text.includes('{{') && !/\{[A-Z][A-Z0-9_]*\}/.test(text))
-        workspace.reportProblem({ path: file, ...parsed.error });
+      // Templating of any kind (`{{ }}`, or `{NAME}` or `@NAME@` placeholders a build step
+      // substitutes, as sed and configure do) means the file is not meant to parse as it stands: it
+      // is left out, and said so.
+      if (text.includes('{{') || /\{[A-Z][A-Z0-9_]*\}|@[A-Za-z_][A-Za-z0-9_]*@/.test(text)) {
+        workspace.leaveOut(file, MANIFEST_TEMPLATE);
+      } else workspace.reportProblem({ path: file, ...parsed.error });
       return [];
     }
     // kubectl's YAML reader expands merge keys, which the project's reader keeps as ordinary keys.
