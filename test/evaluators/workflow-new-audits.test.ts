@@ -337,6 +337,36 @@ ${check
     const findings = await evaluate(workflowGithubEnv, one(script(check)), {});
     expect(graded(findings)).toEqual([want]);
   });
+
+  // The write in the branch a matching check opens: written only when the value matches.
+  const write = 'echo "NAME=$NAME" >> "$GITHUB_ENV"';
+  it.each([
+    ['the branch of a match', 'if [[ "$NAME" =~ ^[0-9]+$ ]]; then', `  ${write}\nfi`, 'rule/low'],
+    ['after a plain line of it', 'if [[ $NAME =~ ^[a-z]+$ ]]; then\n  echo ok', `  ${write}\nfi`, 'rule/low'],
+    // Not a guarantee: the else branch, a pattern that admits a line break, a nested if, or the value
+    // assigned again inside the branch.
+    ['the else branch', 'if [[ "$NAME" =~ ^[0-9]+$ ]]; then\n  echo ok\nelse', `  ${write}\nfi`, 'rule/rule'],
+    ['a dot in the pattern', 'if [[ "$NAME" =~ ^v.+$ ]]; then', `  ${write}\nfi`, 'rule/rule'],
+    [
+      'a nested if',
+      'if [[ "$NAME" =~ ^[0-9]+$ ]]; then\n  if [ -n "$X" ]; then',
+      `  ${write}\nfi\nfi`,
+      'rule/rule',
+    ],
+    [
+      'assigned again in it',
+      'if [[ "$NAME" =~ ^[0-9]+$ ]]; then\n  NAME="$BODY"',
+      `  ${write}\nfi`,
+      'rule/rule',
+    ],
+  ])('%s', async (_name, check, written, want) => {
+    const findings = await evaluate(
+      workflowGithubEnv,
+      one(script(check, written.replaceAll('\n', '\n          '))),
+      {},
+    );
+    expect(graded(findings)).toEqual([want]);
+  });
 });
 
 describe('workflow.github-env: a value whose line feeds tr strips', () => {

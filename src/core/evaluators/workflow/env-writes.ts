@@ -149,10 +149,10 @@ function checkedVariables(
     // later), and the check itself is no branch of an `if`, `case` or loop that may be skipped.
     const set = values.lines.get(name);
     if (!set || values.inFunction.has(name)) return false;
-    const last = Math.max(...set);
-    for (let k = Math.max(from, last) + 1; k < at; k++)
+    const last = Math.max(from, ...set);
+    for (let k = last + 1; k < at; k++)
       if (!values.conditional.has(k) && guardedBy(lines, k, name)) return true;
-    return false;
+    return inMatchingBranch(lines, at, name, last);
   });
   return all ? unique : undefined;
 }
@@ -184,6 +184,25 @@ function guardedBy(lines: { text: string }[], k: number, name: string): boolean 
     text,
   );
   return inline !== null && strictPattern(inline[1]!);
+}
+
+/**
+ * Whether the write on line `at` is in the branch an `if [[ "$NAME" =~ ^...$ ]]; then` opens on a
+ * line after `after` (the variable's last assignment), with a pattern that admits no line break (as
+ * {@link guardedBy} requires): the line is written only when the value matches. Only straight lines
+ * may stand between the `if` and the write: an `else`, `elif`, `fi` or another compound command
+ * there may put the write in another branch, and is not followed.
+ */
+function inMatchingBranch(lines: { text: string }[], at: number, name: string, after: number): boolean {
+  const v = `"?\\$\\{?${name}\\}?"?`;
+  const opens = new RegExp(`^if\\s+\\[\\[\\s*${v}\\s*=~\\s*(\\S+)\\s*\\]\\]\\s*;\\s*then\\s*(?:#.*)?$`);
+  for (let j = at - 1; j > after; j--) {
+    const text = lines[j]!.text.trim();
+    const guard = opens.exec(text);
+    if (guard) return strictPattern(guard[1]!);
+    if (/^(?:fi|else|elif|done|esac|if|while|until|for|case|select)\b/.test(text)) return false;
+  }
+  return false;
 }
 
 /**

@@ -67,13 +67,14 @@ export const workflowGithubEnv = defineEvaluator<Record<string, never>>({
           const found = judge(w, origins, texts, readsArtifact(texts, paths) || readsLines(texts, paths));
           if (!found) continue;
           // Every variable the line writes is checked against an anchored pattern that admits no
-          // line break, and the script exits otherwise: low, shown to auditors, as the check is read
+          // line break, and the script exits, or skips the write, otherwise: low, shown to auditors,
+          // as the check is read
           // from the script's text.
           const patterns = w.checked?.filter((n) => !w.stripped?.includes(n)) ?? [];
           const checked = w.checked
             ? [
                 patterns.length > 0
-                  ? ` The script first checks ${patterns.map((n) => `$${n}`).join(', ')} against an anchored pattern that admits no line break, and exits otherwise.`
+                  ? ` The script checks ${patterns.map((n) => `$${n}`).join(', ')} against an anchored pattern that admits no line break before it writes the line, and exits or skips the write otherwise.`
                   : '',
                 w.stripped
                   ? ` The script sets ${w.stripped.map((n) => `$${n}`).join(', ')} through tr, which deletes or replaces every line feed (the runner ends a line at a line feed only).`
