@@ -30,6 +30,7 @@ function requestPatterns() {
       healthcheck: `${request.runtime.message} ${request.healthcheck?.message}`,
       statusOnly: `${request.runtime.message} ${request.statusOnly?.message}`,
       buildStatusOnly: `${p.message} ${request.statusOnly?.message}`,
+      shownOnly: `${request.runtime.message} ${request.shownOnly?.message}`,
     };
   };
   return { curl: of('curl'), wget: of('wget') };
@@ -177,26 +178,81 @@ const CASES: [string, string, string, [string, string, string] | null][] = [
   [
     'script under .github',
     '.github/scripts/x.sh',
-    'curl -k https://api.example.com/v1\n',
+    'curl -k https://api.example.com/v1 | jq .version\n',
     ['high', 'high', curl.build],
   ],
   [
     'script named for the build',
     'tools/docker-build.sh',
-    'curl -k https://api.example.com/v1\n',
+    'curl -k https://api.example.com/v1 | jq .version\n',
     ['high', 'high', curl.build],
   ],
   [
     'workflow run: step',
     '.github/workflows/ci.yml',
-    workflow('curl -k https://api.example.com/v1'),
+    workflow('curl -k https://api.example.com/v1 | jq .version'),
     ['high', 'high', curl.build],
   ],
   [
     'Dockerfile RUN',
     'img/Dockerfile',
-    'FROM alpine:3.20\nRUN curl -k https://api.example.com/v1\n',
+    'FROM alpine:3.20\nRUN curl -k https://api.example.com/v1 | jq .version\n',
     ['high', 'high', curl.build],
+  ],
+  // (c') In a build, an answer only printed or thrown away puts nothing into it: a request to a service.
+  [
+    'workflow step that only prints the answer',
+    '.github/workflows/probe.yml',
+    workflow('curl --insecure https://app.example.com/health'),
+    ['medium', 'high', curl.shownOnly],
+  ],
+  [
+    'Dockerfile RUN discarding the answer',
+    'img2/Dockerfile',
+    'FROM alpine:3.20\nRUN curl -k -s -o /dev/null https://app.example.com/\n',
+    ['medium', 'high', curl.shownOnly],
+  ],
+  [
+    'printed in a loop whose output is piped',
+    'ci/loop.sh',
+    'while read -r u; do\n  curl -k "https://$u/"\ndone < hosts.txt | sh\n',
+    ['high', 'high', curl.build],
+  ],
+  [
+    'printed in a function whose call is redirected',
+    'ci/fn.sh',
+    'probe() {\n  curl -k https://app.example.com/\n}\nprobe > out.txt\n',
+    ['high', 'high', curl.build],
+  ],
+  [
+    'captured in a variable',
+    '.github/workflows/capture.yml',
+    workflow('V=$(curl -k https://api.example.com/v1)'),
+    ['high', 'high', curl.build],
+  ],
+  [
+    'printed, sending a credential',
+    '.github/workflows/header.yml',
+    workflow('curl -k -H "Authorization: Bearer $T" https://api.example.com/v1'),
+    ['high', 'high', curl.build],
+  ],
+  [
+    'printed in a branch',
+    '.github/workflows/branch.yml',
+    workflow('if [ -n "$U" ]; then curl -k https://app.example.com/; fi'),
+    ['medium', 'high', curl.shownOnly],
+  ],
+  [
+    'printed in a subshell that is piped on',
+    '.github/workflows/subshell.yml',
+    workflow('(curl -k https://app.example.com/) | sh'),
+    ['high', 'high', curl.build],
+  ],
+  [
+    'printed by wget',
+    '.github/workflows/wget.yml',
+    workflow('wget -qO- --no-check-certificate https://app.example.com/health'),
+    ['medium', 'high', wget.shownOnly],
   ],
   [
     'Dockerfile HEALTHCHECK',

@@ -4,6 +4,7 @@ import { defineEvaluator } from '../types.js';
 import {
   gradeRequest,
   gradeTrustedHost,
+  groupsOutput,
   HOST_SCHEMA,
   type HostDefault,
   type HostGrading,
@@ -293,7 +294,12 @@ function scanShellFile(
   const ordinals = new Map<string, number>();
   // The variables the script sets, read once and only for a request that may probe its own server.
   let defaults: Map<string, HostDefault> | undefined;
-  const script: ScriptProbe = { path: file, defaults: () => (defaults ??= hostDefaults(text)) };
+  let grouped: boolean | undefined;
+  const script: ScriptProbe = {
+    path: file,
+    defaults: () => (defaults ??= hostDefaults(text)),
+    groupsOutput: () => (grouped ??= groupsOutput(text)),
+  };
   forEachLogicalLine(text, (line) => {
     if (commentPrefixes.length > 0 && isComment(line.text, commentPrefixes)) return;
     let commands: LineCommands | undefined;

@@ -31,6 +31,12 @@ export interface RequestGrading {
    * probe reading a status code): an impersonator can only forge a status and headers.
    */
   statusOnly?: { confidence: Confidence; message: string };
+  /**
+   * Where a request feeds a build, one that sends no credential and whose answer is only shown in the
+   * log or thrown away (a check that a deployed service answers) puts nothing into it: graded as a
+   * request to a service (`runtime`), with this message added.
+   */
+  shownOnly?: { message: string };
 }
 
 /** JSON Schema of a pattern's `request` option (see {@link RequestGrading}). */
@@ -80,6 +86,18 @@ export const REQUEST_SCHEMA = {
         message: { type: 'string', minLength: 1, description: 'Added to the message.' },
       },
     },
+    shownOnly: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['message'],
+      description:
+        'For a request in a build that sends no credential and whose answer is only printed or discarded ' +
+        '(not stored, captured, piped or run, nor in a loop, branch or function whose output the file may ' +
+        'pipe or store): graded as `runtime`, with this message added.',
+      properties: {
+        message: { type: 'string', minLength: 1, description: 'Added to the message.' },
+      },
+    },
     statusOnly: {
       type: 'object',
       additionalProperties: false,
@@ -106,9 +124,22 @@ export function gradeRequest(
   build: boolean,
   script?: ScriptProbe,
 ): Pick<RawFinding, 'message' | 'severity' | 'confidence'> {
-  const runtime = !build && facts.feeds === undefined;
+  // A request in a build whose answer is only printed or thrown away puts nothing into the build: it
+  // is graded as a request to a service, and says why.
+  const shown =
+    build &&
+    request.shownOnly !== undefined &&
+    facts.shownOnly &&
+    !facts.head &&
+    !facts.credential &&
+    script !== undefined &&
+    !script.groupsOutput();
+  const runtime = (!build || shown) && facts.feeds === undefined;
   const out: Pick<RawFinding, 'message' | 'severity' | 'confidence'> = runtime
-    ? { message: request.runtime.message, severity: request.runtime.severity }
+    ? {
+        message: shown ? `${request.runtime.message} ${request.shownOnly!.message}` : request.runtime.message,
+        severity: request.runtime.severity,
+      }
     : { message };
   if (runtime && request.healthcheck && script && probesItself(script, facts)) {
     out.confidence = request.healthcheck.confidence;
@@ -120,6 +151,7 @@ export function gradeRequest(
     out.message = `${out.message} ${request.statusOnly.message}`;
     return out;
   }
+
   const hosts = facts.urls.map(internalHost);
   const host = hosts.length > 0 && hosts.every((h) => h !== undefined) ? hosts[0]! : undefined;
   if (host !== undefined) {
@@ -217,6 +249,21 @@ export interface ScriptProbe {
   path: string;
   /** The variables the script sets, memoised (see {@link hostDefaults}). */
   defaults: () => ReadonlyMap<string, HostDefault>;
+  /** Whether the file may pipe or redirect a block's output as a whole, memoised (see {@link groupsOutput}). */
+  groupsOutput: () => boolean;
+}
+
+/**
+ * The end of a compound command (`done`, `fi`, `esac`, `}`, `)`) whose output is piped or stored as a
+ * whole (`done | sh`, `done < list | sh`, `} > out`), or a function definition (its calls may be): a request on a line of
+ * such a file may print into a pipe or a file that its own line does not show.
+ */
+const GROUPED_OUTPUT =
+  /(?:^|[\s;&])(?:done|fi|esac|\}|\))(?:[ \t<][^\n|>]{0,256})?[|>]|\b[A-Za-z_][\w-]{0,63}[ \t]*\(\)[ \t]*(?:\{|$)|(?:^|[\s;&])function[ \t]+[A-Za-z_]/m;
+
+/** Whether a file's text may pipe or redirect a block's output as a whole (see {@link GROUPED_OUTPUT}). */
+export function groupsOutput(text: string): boolean {
+  return GROUPED_OUTPUT.test(text);
 }
 
 /** A script named as a container's health check (`healthcheck.sh`, `docker-healthcheck`, `health-check.sh`). */

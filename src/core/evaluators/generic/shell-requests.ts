@@ -1,4 +1,4 @@
-import type { ShellRedirect, ShellWord } from '../../parsers/shell.js';
+import type { ShellCommand, ShellRedirect, ShellWord } from '../../parsers/shell.js';
 import { type CommandView, programName, SHELLS } from '../../parsers/shell-commands.js';
 
 /**
@@ -30,6 +30,12 @@ export interface RequestFacts {
    * headers only, no body.
    */
   head: boolean;
+  /**
+   * The response is only shown in the log or thrown away: it is not stored in a file (`-o file`,
+   * `> file`), captured (`$(curl ...)`), piped on or run (`curl -k https://app.example/health`,
+   * `curl -k -o /dev/null ...`).
+   */
+  shownOnly: boolean;
 }
 
 interface Client {
@@ -179,7 +185,24 @@ export function requestFacts(
   if (!feeds && args.toStdout) feeds = whereOutputGoes(source, views, index);
   // A config file (`curl -K file`) may hold headers, a user and a password, as it may hold URLs.
   const credential = args.credential || args.config || args.targets.some(urlCredential);
-  return { plainHttp, localSocket: args.localSocket, feeds, urls, credential, head: args.head };
+  const shownOnly = !args.saved && (!args.toStdout || printedOnly(source, view.command));
+  return { plainHttp, localSocket: args.localSocket, feeds, urls, credential, head: args.head, shownOnly };
+}
+
+/**
+ * Whether what a command prints goes to the log as far as its line shows: it is no command of a
+ * substitution (`$(...)`, `<(...)`), nothing reads it through a pipe, no redirection stores it, and
+ * no subshell it ends is piped on. A block whose output the file pipes or stores as a whole
+ * (`done | sh`) is for the caller to see (see `groupsOutput`).
+ */
+function printedOnly(source: string, command: ShellCommand): boolean {
+  return (
+    command.parent === undefined &&
+    command.next !== '|' &&
+    command.next !== '|&' &&
+    command.next !== ')' &&
+    !command.redirects.some((r) => storesOutput(source, r))
+  );
 }
 
 /** Whether a certificate flag is about the proxy's certificate (`--proxy-insecure`), not the server's. */
