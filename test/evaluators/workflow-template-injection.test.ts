@@ -690,6 +690,25 @@ jobs:
     expect(called[0]!.message).toContain('github.event.pull_request.title via inputs.t');
   });
 
+  // A caller here that passes text only its pull_request runs carry (github.head_ref in a workflow on
+  // pull_request and schedule): the called workflow runs in the caller's run, a fork's read-only one.
+  const callerNote = 'The value is set only on the pull_request runs of the workflow that passes it';
+  it.each([
+    ['[pull_request, schedule]', 'github.head_ref', 'low'],
+    ['[pull_request, push]', 'github.event.pull_request.title', 'low'],
+    ['[pull_request, pull_request_target]', 'github.head_ref', 'high'],
+    ['[pull_request, issue_comment]', 'github.event.comment.body', 'high'],
+  ])('grades a called workflow by what its caller on %s passes from %s', async (on, context, severity) => {
+    const reusable =
+      'on:\n  workflow_call:\n    inputs:\n      t: { type: string }\njobs:\n  r:\n    runs-on: x\n    steps:\n      - run: echo ${{ inputs.t }}\n';
+    const findings = await run({
+      '.github/workflows/r.yml': reusable,
+      [W]: `on: ${on}\nenv:\n  T: "x/\${{ ${context} }}"\njobs:\n  b:\n    uses: ./.github/workflows/r.yml\n    with: { t: "\${{ env.T }}" }\n`,
+    });
+    expect(findings.map((f) => [at(f), f.severity])).toEqual([['.github/workflows/r.yml:9:23', severity]]);
+    expect(findings[0]!.message.includes(callerNote)).toBe(severity === 'low');
+  });
+
   it('grades manual-workflow inputs by their declared type', async () => {
     const findings = await run({
       [W]: `on:

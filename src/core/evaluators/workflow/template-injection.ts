@@ -3,6 +3,7 @@ import { parseExpression } from '../../parsers/expression.js';
 import { programName } from '../../parsers/shell-commands.js';
 import {
   type Job,
+  readWorkflowSource,
   type Step,
   WORKFLOW_GLOBS,
   type WorkflowExpression,
@@ -132,7 +133,7 @@ export const workflowTemplateInjection = defineEvaluator<TemplateInjectionOption
             if (flows.length === 0) continue;
             const at = text.locate(r.start, r.end);
             const f = reparsedFinding(r, script.slice(r.start, r.end), flows, at, job, step, relay);
-            judgeReach(f, flows, source, events, insiders);
+            judgeReach(workspace, f, flows, source, events, insiders);
             findings.push(f);
           }
         },
@@ -168,7 +169,7 @@ export const workflowTemplateInjection = defineEvaluator<TemplateInjectionOption
               : false;
           for (const group of byReference(flows)) {
             const f = finding(expr, group, sink, owner, shellOf(step, job, source), file, relay);
-            judgeReach(f, group, source, events, insiders);
+            judgeReach(workspace, f, group, source, events, insiders);
             if (entry && sink === 'run:') {
               if (!entry.tainted.includes(expr)) entry.tainted.push(expr);
               entry.findings.push(f);
@@ -203,6 +204,7 @@ interface ScriptFindings {
  * only on the workflow's pull_request runs, or a workflow on pull_request only (low severity).
  */
 function judgeReach(
+  workspace: Workspace,
   f: RawFinding,
   group: Flow[],
   source: WorkflowSource,
@@ -217,6 +219,11 @@ function judgeReach(
   if (!pullRequestOnly(source) && carriedOnPullRequestOnly(group, source, events)) {
     f.message +=
       " The value is set only on the workflow's pull_request runs (its other triggers do not carry it): a fork's run gets a read-only token and no secrets, and runs the workflow as the pull request has it, so whoever writes the text could run code there anyway.";
+    f.severity = 'low';
+  }
+  const callers = callersOnPullRequestOnly(workspace, group, source);
+  if (callers) {
+    f.message += ` The value is set only on the pull_request runs of the workflow that passes it (${callers}; its other triggers do not carry it), and a called workflow runs in its caller's run: a fork's run gets a read-only token and no secrets, and runs the workflow as the pull request has it, so whoever writes the text could run code there anyway.`;
     f.severity = 'low';
   }
   if (pullRequestOnly(source)) {
@@ -316,7 +323,7 @@ function scriptCodeFindings(
       unfixable: 'the program that parses the value has to be given it as data by hand',
       ...(inputs ? { confidence: 'medium' as const } : {}),
     };
-    judgeReach(f, flows, source, events, insiders);
+    judgeReach(workspace, f, flows, source, events, insiders);
     out.push(f);
   }
   return out;
@@ -444,6 +451,39 @@ function pullRequestOnly(source: WorkflowSource): boolean {
   if (source.kind !== 'workflow') return false;
   const events = eventsOf(source);
   return events.size > 0 && [...events].every((e) => e === 'pull_request');
+}
+
+/**
+ * The workflows of this repository that pass every flow's value in from another file, when each
+ * sets it only on its pull_request runs: the flow's farthest hop is in a workflow (not a reusable
+ * one, whose own callers decide) whose triggers carry the context it comes from on `pull_request`
+ * alone (`github.head_ref` in a workflow on pull_request, push and schedule). A called workflow runs
+ * in its caller's run, with its token and secrets; the free text of a caller elsewhere (the input
+ * itself) runs in that caller's run, not here. Undefined when a flow stays in the sink's file, comes
+ * from another input, or its caller's triggers are not known.
+ */
+function callersOnPullRequestOnly(
+  workspace: Workspace,
+  flows: Flow[],
+  source: WorkflowSource,
+): string | undefined {
+  const callers = new Set<string>();
+  for (const flow of flows) {
+    // What a caller elsewhere passes runs in its own run, with its own token and secrets.
+    if (flow.origin.input === 'workflow_call') continue;
+    if (flow.origin.input !== undefined) return undefined;
+    const far = flow.origin.via[flow.origin.via.length - 1]?.location.path;
+    if (far === undefined || far === source.path) return undefined;
+    const caller = readWorkflowSource(workspace, far);
+    if (caller?.kind !== 'workflow') return undefined;
+    const triggers = [...eventsOf(caller)];
+    const carried = contextEvents(flow.origin.text) ?? heldEvents(flow.origin.text);
+    if (triggers.length === 0 || triggers.includes('workflow_call') || !carried) return undefined;
+    const live = triggers.filter((e) => carried.includes(e));
+    if (live.length === 0 || live.some((e) => e !== 'pull_request')) return undefined;
+    callers.add(far);
+  }
+  return callers.size > 0 ? [...callers].sort().join(', ') : undefined;
 }
 
 /**
