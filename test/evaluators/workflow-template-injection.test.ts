@@ -690,6 +690,30 @@ jobs:
     expect(called[0]!.message).toContain('github.event.pull_request.title via inputs.t');
   });
 
+  // Every way an input reaches code is graded alike by who passes it: a reusable workflow that the
+  // callers here give only fixed values (a static matrix) is a risk to callers elsewhere (low, with
+  // the callers named); with no caller here, medium.
+  it.each([
+    [
+      'a variable a shell expands into perl -e',
+      `      - run: perl -pi -e "s/x/$V/" f\n        env: { V: "\${{ inputs.t }}" }\n`,
+    ],
+    [
+      'a value a github-script gives to a shell',
+      "      - uses: actions/github-script@60a0d83039c74a4aee543508d2ffcb1c3799cdea\n        env: { V: \"${{ inputs.t }}\" }\n        with:\n          script: await exec.exec('bash', ['-c', 'echo ' + process.env.V]);\n",
+    ],
+  ])('grades %s by the callers of its reusable workflow', async (_name, step) => {
+    const reusable = `on:\n  workflow_call:\n    inputs:\n      t: { type: string }\njobs:\n  r:\n    runs-on: x\n    steps:\n${step}`;
+    const caller = `on: push\njobs:\n  b:\n    strategy: { matrix: { v: ["3.12", "3.13"] } }\n    uses: ./.github/workflows/r.yml\n    with: { t: "\${{ matrix.v }}" }\n`;
+    const alone = await run({ '.github/workflows/r.yml': reusable });
+    expect(alone.map((f) => [f.severity, f.confidence])).toEqual([['high', 'medium']]);
+    const called = await run({ '.github/workflows/r.yml': reusable, [W]: caller });
+    expect(called.map((f) => [f.severity, f.confidence])).toEqual([['high', 'low']]);
+    expect(called[0]!.message).toContain(
+      `Every job or step of this repository that calls it, followed through chains of calls (${W}:5), passes a fixed or trusted value`,
+    );
+  });
+
   // A caller here that passes text only its pull_request runs carry (github.head_ref in a workflow on
   // pull_request and schedule): the called workflow runs in the caller's run, a fork's read-only one.
   const callerNote = 'The value is set only on the pull_request runs of the workflow that passes it';

@@ -253,21 +253,16 @@ function reparsedFinding(
   const shown = origins.slice(0, 3).join('; ');
   const more = origins.length > 3 ? ` (and ${origins.length - 3} more)` : '';
   const what = arbitrary ? 'attacker-controlled text' : 'an attacker-influenced value';
-  const inputs = flows.every((f) => f.origin.input !== undefined);
-  const dispatched = flows.every(
-    (f) =>
-      f.origin.input === 'workflow_dispatch' ||
-      (f.origin.input === 'repository_dispatch' && relay === undefined),
-  );
+  const chooser = chosenBy(flows, relay);
   return {
     message:
-      `"${written}" in run: is expanded by the shell into the code that ${r.program} runs, so the ${what} it holds becomes code there: ${shown}${more}. ` +
+      `"${written}" in run: is expanded by the shell into the code that ${r.program} runs, so the ${what} it holds becomes code there: ${shown}${more}.${chooser.note} ` +
       `Pass the value to that program as data: an argument (bash -c '... "$1"' _ "$${r.name}"), or read from the environment by the program itself ("$${r.name}" inside single quotes for a shell, os.environ["${r.name}"], process.env.${r.name}).`,
     location: at,
     key: `${job?.id ?? ''}/${stepLabel(step)}/reparsed/${r.name}`,
     severity: arbitrary ? 'high' : 'medium',
     unfixable: 'the program that parses the value has to be given it as data by hand',
-    ...(dispatched ? { confidence: 'low' as const } : inputs ? { confidence: 'medium' as const } : {}),
+    ...(chooser.confidence ? { confidence: chooser.confidence } : {}),
   };
 }
 
@@ -312,16 +307,16 @@ function scriptCodeFindings(
     const shown = origins.slice(0, 3).join('; ');
     const more = origins.length > 3 ? ` (and ${origins.length - 3} more)` : '';
     const what = arbitrary ? 'attacker-controlled text' : 'an attacker-influenced value';
-    const inputs = flows.every((f) => f.origin.input !== undefined);
+    const chooser = chosenBy(flows, relay);
     const f: RawFinding = {
       message:
-        `"${v.text}" in ${GITHUB_SCRIPT_SINK} is passed to ${v.program}, which parses it as code, so the ${what} it holds runs there: ${shown}${more}. ` +
+        `"${v.text}" in ${GITHUB_SCRIPT_SINK} is passed to ${v.program}, which parses it as code, so the ${what} it holds runs there: ${shown}${more}.${chooser.note} ` +
         'Give the value to the program as data: an argument list without a shell (exec.exec(\'git\', [..., value])), or an environment variable the program reads itself (env: { VALUE: ... } in exec options, read as "$VALUE" inside single quotes).',
       location: at,
       key: `${job?.id ?? ''}/${stepLabel(step)}/script-code/${v.text}`,
       severity: arbitrary ? 'high' : 'medium',
       unfixable: 'the program that parses the value has to be given it as data by hand',
-      ...(inputs ? { confidence: 'medium' as const } : {}),
+      ...(chooser.confidence ? { confidence: chooser.confidence } : {}),
     };
     judgeReach(workspace, f, flows, source, events, insiders);
     out.push(f);
@@ -659,27 +654,7 @@ function finding(
   const alias = expr.definedAt
     ? ` (written at line ${expr.definedAt.startLine} and expanded here through a YAML alias)`
     : '';
-  // Only the free text of an input that nothing in this repository passes: a reusable workflow or
-  // action that runs here only for callers elsewhere, a real risk to them whenever one passes
-  // untrusted text, which cannot be known from this repository (medium). Text typed into a manual
-  // run, or sent in a repository_dispatch event, comes from someone with write access, who could
-  // change the workflow anyway (low: out of the regular view, like injections in jobs only insiders
-  // can start); unless a workflow here relays outsiders' events into dispatches, whose payload is
-  // then taken for their text.
-  const chosen = (f: Flow) =>
-    f.origin.input === 'repository_dispatch' && relay !== undefined ? undefined : f.origin.input;
-  const dispatched = (f: Flow) => chosen(f) === 'workflow_dispatch' || chosen(f) === 'repository_dispatch';
-  const onlyInputs = flows.every((f) => chosen(f) !== undefined);
-  const onlyDispatch = flows.every(dispatched);
-  // Run in this repository by its own callers (followed through chains of calls), or by hand, and no
-  // caller here passes untrusted text (what they pass is followed as flows of its own): the value
-  // is fixed or an insider's here, and only a caller elsewhere, running it in its own context with
-  // its own secrets, could pass text (low, as a manual run's). Not dropped: the expression still
-  // splices whatever a caller passes into code, which a fixed value reaching the sink directly does
-  // not.
-  const ranHere = (f: Flow) => (f.origin.callers?.length ?? 0) > 0 || f.origin.manual === true;
-  const calledHere = onlyInputs && !onlyDispatch && flows.every((f) => dispatched(f) || ranHere(f));
-  const callersNote = calledHere ? calledHereNote(flows) : '';
+  const chooser = chosenBy(flows, relay);
   const written =
     file === 'env'
       ? ' The line writes it to $GITHUB_ENV, so a line break in it also sets variables (LD_PRELOAD, NODE_OPTIONS, ...) for every later step.'
@@ -688,17 +663,41 @@ function finding(
         : '';
   return {
     message:
-      `"${ref}" in ${sink}${alias} is substituted into the code before it runs and can carry ${what}: ${shown}${more}.${written}${callersNote} ` +
+      `"${ref}" in ${sink}${alias} is substituted into the code before it runs and can carry ${what}: ${shown}${more}.${written}${chooser.note} ` +
       remediation(sink, shell),
     location: expr.locate(first.ref.start, first.ref.end),
     key: `${owner}/${sink}/${ref}`,
     severity: arbitrary ? 'high' : 'medium',
-    ...(onlyDispatch || calledHere
-      ? { confidence: 'low' as const }
-      : onlyInputs
-        ? { confidence: 'medium' as const }
-        : {}),
+    ...(chooser.confidence ? { confidence: chooser.confidence } : {}),
   };
+}
+
+/**
+ * How sure a finding is by who chooses the values its flows carry, and the note that says so (empty
+ * unless its callers here are what lowers it). Only the free text of an input that nothing in this
+ * repository passes: a reusable workflow or action that runs here only for callers elsewhere, a real
+ * risk to them whenever one passes untrusted text, which cannot be known from this repository
+ * (medium). Text typed into a manual run, or sent in a repository_dispatch event, comes from someone
+ * with write access, who could change the workflow anyway (low: out of the regular view, like
+ * injections in jobs only insiders can start); unless a workflow here relays outsiders' events into
+ * dispatches (`relay`), whose payload is then taken for their text. An input run in this repository
+ * by its own callers (followed through chains of calls), or by hand, that no caller here passes
+ * untrusted text (what they pass is followed as flows of its own) is fixed or an insider's here, and
+ * only a caller elsewhere, running it in its own context with its own secrets, could pass text (low,
+ * as a manual run's). Not dropped: the expression still splices whatever a caller passes into code,
+ * which a fixed value reaching the sink directly does not.
+ */
+function chosenBy(flows: Flow[], relay: string | undefined): { confidence?: 'low' | 'medium'; note: string } {
+  const chosen = (f: Flow) =>
+    f.origin.input === 'repository_dispatch' && relay !== undefined ? undefined : f.origin.input;
+  const dispatched = (f: Flow) => chosen(f) === 'workflow_dispatch' || chosen(f) === 'repository_dispatch';
+  const onlyInputs = flows.every((f) => chosen(f) !== undefined);
+  const onlyDispatch = flows.every(dispatched);
+  const ranHere = (f: Flow) => (f.origin.callers?.length ?? 0) > 0 || f.origin.manual === true;
+  const calledHere = onlyInputs && !onlyDispatch && flows.every((f) => dispatched(f) || ranHere(f));
+  const note = calledHere ? calledHereNote(flows) : '';
+  if (onlyDispatch || calledHere) return { confidence: 'low', note };
+  return onlyInputs ? { confidence: 'medium', note } : { note };
 }
 
 /** Callers named in a note before the rest are counted. */
