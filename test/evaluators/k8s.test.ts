@@ -3616,6 +3616,31 @@ describe('k8s.env-secret-literal', () => {
     );
   });
 
+  it('grades a password of words low, as the secret detectors and the Dockerfile rule do, saying why', async () => {
+    const findings = await run(
+      k8sEnvSecretLiteral,
+      {},
+      {
+        'a.yaml': deployment(`      containers:
+        - name: db-manager
+          env:
+            - name: DB_PASSWORD
+              value: "katib"
+            - name: API_TOKEN
+              value: my-api-token
+            - name: SESSION_SECRET
+              value: q8Hf3kLw0pZ7xY2m
+`),
+      },
+    );
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([
+      ['a.yaml:12:15', 'low'],
+      ['a.yaml:14:15', 'low'],
+      ['a.yaml:16:15', null],
+    ]);
+    expect(findings[0]!.message).toContain('(the value is a word, a phrase of words or names itself');
+  });
+
   it.each([
     // The key id of an access-key pair is its user name; the secret key equal to it is a demo default.
     ['AWS_ACCESS_KEY_ID', 'minio-dev-user', 'AWS_SECRET_ACCESS_KEY', 'minio-dev-user', 'low'],

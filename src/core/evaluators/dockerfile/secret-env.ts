@@ -9,7 +9,7 @@ import {
 } from '../../parsers/dockerfile.js';
 import { UNRESOLVED } from '../../parsers/dockerfile-words.js';
 import type { RawFinding } from '../../types.js';
-import { standIn } from '../secrets/judge.js';
+import { standIn, WORDS_NOTE } from '../secrets/judge.js';
 import { credentialInValue } from '../secrets/value-credential.js';
 import { contextIdentity, isPlaceholder, redact } from '../secrets/values.js';
 import { defineEvaluator } from '../types.js';
@@ -59,7 +59,7 @@ export const dockerfileSecretEnv = defineEvaluator<Record<string, never>>({
           message:
             `${kind} ${decl.name} sets ${what} (${redact(value)})${writtenAt(from)}, which is stored in ${where} ` +
             'for anyone who can pull the image. Pass it with a build secret (`RUN --mount=type=secret`) or at run time.' +
-            (words ? ` (${STAND_IN_NOTE}.)` : ''),
+            (words ? ` (${WORDS_NOTE}.)` : ''),
           location: locationFromSpan(file, decl.span),
           // The value's keyed hash (never the value): another secret under the same name is a new finding.
           key: contextIdentity(kind, decl.name, value),
@@ -70,10 +70,6 @@ export const dockerfileSecretEnv = defineEvaluator<Record<string, never>>({
     return findings;
   },
 });
-
-/** Why a value of words has low confidence; part of the finding's message. */
-export const STAND_IN_NOTE =
-  "the value is a word, a phrase of words or names itself, as stand-ins and default passwords do: likely a default that the build or the deployment replaces, and no one's secret";
 
 /** An ENV or ARG declaration that gives a variable a literal credential. */
 export interface SecretDecl {

@@ -1,6 +1,7 @@
 import { type Container, childAt, describeContainer, isMap, type K8sNode } from '../../parsers/k8s.js';
 import type { RawFinding } from '../../types.js';
 import type { FileContent } from '../../workspace/workspace.js';
+import { standIn as standInValue, WORDS_NOTE } from '../secrets/judge.js';
 import { defaultPassword } from '../secrets/url.js';
 import { credentialInValue } from '../secrets/value-credential.js';
 import { contextIdentity, isPlaceholder } from '../secrets/values.js';
@@ -271,20 +272,29 @@ export const k8sEnvSecretLiteral = defineEvaluator<Options>({
         );
         const knownDefault =
           !held && (defaultPassword(value.trim()) || users.some((u) => u.name !== name && u.value === value));
+        // A word, a phrase of words or its own name (`katib`, `my-secret`), as the secret detectors
+        // and the Dockerfile rule judge it: a stand-in or a default.
+        const worded = !held && !standIn && !knownDefault && standInValue(value.trim());
         const found = containerFinding(
           c,
           node,
           `Environment variable ${name} of the ${describeContainer(c)} ${what} ` +
             `(${value.length} characters) in the manifest, so everyone who can read the repository ` +
             'or the object has it. Reference a Secret with valueFrom.secretKeyRef.' +
-            (standIn ? ` (${STAND_IN_NOTE}.)` : knownDefault ? ` (${KNOWN_DEFAULT_NOTE}.)` : ''),
+            (standIn
+              ? ` (${STAND_IN_NOTE}.)`
+              : knownDefault
+                ? ` (${KNOWN_DEFAULT_NOTE}.)`
+                : worded
+                  ? ` (${WORDS_NOTE}.)`
+                  : ''),
           contextIdentity('env', name, value),
           // At `value:`: a block scalar's own span starts on the line below it.
           'key',
           // Written in the repository: it leaks whether or not the workload runs.
           { whenIdle: 'keep' },
         );
-        findings.push(standIn || knownDefault ? { ...found, confidence: 'low' } : found);
+        findings.push(standIn || knownDefault || worded ? { ...found, confidence: 'low' } : found);
       }
     });
     return ownFindings(findings);

@@ -182,6 +182,10 @@ function leetReadings(value: string): string[] {
  * A value someone typed in place of a secret: a placeholder, a word or words, or its own name, also
  * spelled in leetspeak.
  */
+/** Why a secret's value of words has low confidence, in a finding's message (see {@link standIn}). */
+export const WORDS_NOTE =
+  "the value is a word, a phrase of words or names itself, as stand-ins and default passwords do: likely a default that the build or the deployment replaces, and no one's secret";
+
 export function standIn(value: string): boolean {
   return (
     isPlaceholder(value) ||
