@@ -167,6 +167,16 @@ describe('HCL syntax', () => {
     expect(!unclosed.ok && unclosed.error.message).toMatch(/syntax error/);
     expect(bad('').ok).toBe(true);
     expect(bad('# only a comment\n').ok).toBe(true);
+    // Terraform 0.11's nested block inside an object, left open: the parser's recovery wraps the file
+    // from line 1, the error is where the text stops making sense.
+    const legacy = bad(
+      'terraform {\n  x = 1\n}\n\nenv = {\n  name = "T"\n  value_from {\n    secret_key_ref {\n      key = "token"\n',
+    );
+    expect(!legacy.ok && [legacy.error.line, legacy.error.column, legacy.error.message]).toEqual([
+      7,
+      3,
+      'syntax error near "value_from"',
+    ]);
   });
 
   it('compares literals the way Terraform converts them', () => {

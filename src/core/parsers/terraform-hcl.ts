@@ -107,11 +107,18 @@ async function createParser(): Promise<HclParser> {
   };
 }
 
+/**
+ * The first syntax error of a tree, in source order, at the innermost node that holds it: an error
+ * node that wraps a whole stretch of the file (the parser's recovery can start it at line 1, before
+ * the blocks it could still read) is passed through to the first error inside it, where the text
+ * stops making sense (`value_from {` inside an object, in Terraform 0.11's syntax).
+ */
 function firstError(root: TreeSitter.Node, lines: LineIndex): HclSyntaxError {
   const stack: TreeSitter.Node[] = [root];
   while (stack.length > 0) {
     const node = stack.pop()!;
-    if (node.isMissing || node.isError) {
+    const inner = node.isError && node.children.some((c) => c.hasError || c.isMissing);
+    if ((node.isMissing || node.isError) && !inner) {
       const at = lines.position(node.startIndex);
       const snippet = node.text.split('\n')[0]!.slice(0, 40);
       const message = node.isMissing
