@@ -1228,6 +1228,47 @@ jobs:
     },
   );
 
+  // A run: script that asks the API for the membership or permission of who acted before it writes
+  // the output the job's condition requires is such a check too; words in a comment or an echo are not.
+  const scripted = (script: string) =>
+    `on:\n  pull_request_target:\n    types: [opened]\njobs:\n  triage:\n    runs-on: x\n    outputs:\n      ok: \${{ steps.decide.outputs.ok }}\n    steps:\n      - id: decide\n        env: { GH_TOKEN: "\${{ secrets.ORG_READ }}", AUTHOR: "\${{ github.event.pull_request.user.login }}" }\n        run: |\n${script
+      .split('\n')
+      .map((l) => `          ${l}`)
+      .join(
+        '\n',
+      )}\n  review:\n    needs: triage\n    if: needs.triage.outputs.ok == 'true'\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n        with: { ref: "\${{ github.event.pull_request.head.sha }}" }\n      - run: make test\n`;
+  it.each([
+    [
+      'an organisation membership',
+      'if gh api "/orgs/acme/memberships/$AUTHOR" --jq .state | grep -q active; then\n  echo "ok=true" >> "$GITHUB_OUTPUT"\nelse\n  echo "ok=false" >> "$GITHUB_OUTPUT"\nfi',
+      'medium',
+    ],
+    [
+      'a permission, in a function',
+      'check() { gh api "/repos/$R/collaborators/$1/permission" --jq .permission; }\n[ "$(check "$AUTHOR")" = write ] && echo "ok=true" >> "$GITHUB_OUTPUT"',
+      'medium',
+    ],
+    [
+      'the call only in a comment',
+      '# gh api /orgs/acme/memberships/$AUTHOR\necho "ok=true" >> "$GITHUB_OUTPUT"',
+      'high',
+    ],
+    [
+      'another output than the one required',
+      'gh api "/orgs/acme/memberships/$AUTHOR"\necho "member=true" >> "$GITHUB_OUTPUT"\necho "ok=true" >> "$GITHUB_OUTPUT"',
+      'medium',
+    ],
+    ['an output written without the call', 'echo "ok=true" >> "$GITHUB_OUTPUT"', 'high'],
+  ])('is less sure of a checkout gated on a script asking the API: %s', async (_name, script, confidence) => {
+    const findings = await evaluate(workflowDangerousTriggers, one(scripted(script)), {});
+    const checkout = findings.filter((f) => f.message.includes('checks out the pull request'));
+    expect(checkout.map((f) => f.confidence ?? 'high')).toEqual([confidence]);
+    if (confidence === 'medium')
+      expect(checkout[0]!.message).toContain(
+        'It runs only when step "decide" of job "triage" (a run: script), which asks GitHub\'s API',
+      );
+  });
+
   it('is less sure of a step gated on an earlier membership step of its own job', async () => {
     const text = `on: issue_comment\njobs:\n  a:\n    runs-on: x\n    steps:\n      - id: member\n        uses: acme/check-user-permission@v2\n        with: { require: write }\n      - if: \${{ ${"steps.member.outputs.require-result == 'true'"} && github.event.issue.pull_request }}\n        run: gh pr checkout \${{ github.event.issue.number }} && make\n      - if: \${{ ${"steps.member.outputs.require-result == 'true'"} || github.event.issue.pull_request }}\n        run: gh pr checkout \${{ github.event.issue.number }} && make\n`;
     const findings = await evaluate(workflowDangerousTriggers, one(text), {});

@@ -851,6 +851,9 @@ function stepOutput(ref: RefNode, job: Job, before: number): MembershipGate | un
   const step = job.steps.find(
     (s) => s.index < before && typeof s.id?.value === 'string' && s.id.value.toLowerCase() === ref.path[1],
   );
+  if (step?.run && membershipScript(step.run.value, ref.path[3]!)) {
+    return { step: String(step.id!.value), job: job.id, action: 'a run: script', how: SCRIPTED_CHECK };
+  }
   const action = actionPathOf(step?.uses);
   if (!step || !action || !MEMBERSHIP_ACTION.test(action)) return undefined;
   return {
@@ -859,6 +862,29 @@ function stepOutput(ref: RefNode, job: Job, before: number): MembershipGate | un
     action: step.uses!.value.replace(/@.*$/, ''),
     how: NAMED_CHECK,
   };
+}
+
+/**
+ * A REST call for a user's permission on a repository or membership of an organisation or team
+ * (`/repos/o/r/collaborators/$U/permission`, `/orgs/o/memberships/$U`, `/orgs/o/members/$U`,
+ * `/orgs/o/teams/t/memberships/$U`).
+ */
+const MEMBERSHIP_CALL =
+  /\/collaborators\/[^\s/]{1,256}\/permission\b|\/orgs\/[^\s/]{1,256}\/(?:teams\/[^\s/]{1,256}\/)?(?:memberships|members)\/[^\s/]{1,256}/;
+
+const SCRIPTED_CHECK =
+  "which asks GitHub's API for the membership or permission of who acted or opened the pull request before it writes that output, says so; what it checks is not judged here";
+
+/**
+ * Whether a `run:` script decides the step output `output` after asking the REST API, through an API
+ * client, for a user's permission or membership ({@link MEMBERSHIP_CALL}): it writes the output to
+ * `$GITHUB_OUTPUT` and the call is one of its commands (not a comment or a printed string).
+ */
+function membershipScript(script: string, output: string): boolean {
+  const escaped = output.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  if (!/GITHUB_OUTPUT/.test(script) || !new RegExp(`(?:^|[\\s"'{])${escaped}=`, 'im').test(script))
+    return false;
+  return MEMBERSHIP_CALL.test(commandText(script, API_CLIENTS));
 }
 
 /** git commands that only move between what the clone already holds (they bring no commits in). */
