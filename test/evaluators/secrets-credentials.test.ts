@@ -274,6 +274,10 @@ describe('credentials given to HTTP clients and tools', () => {
       'docker login -u ci --password-stdin registry.corp.internal',
       'mysql -u root -p billing',
       'app --password "$DB_PASSWORD"',
+      // A URL's scheme, and a default value's `:-p`, are no client and no flag.
+      "      - 'DATABASE_URL=mysql://$DB_USER:$DB_PASSWORD@db:3306/${MYSQL_DATABASE:-planetscale}'",
+      'mysqldump -u app "${DB_NAME:-production}" > dump.sql',
+      'DB=mysql://db:3306/app ./migrate -pq8Hf3kLw0pZ7',
     ].join('\n');
     expect(hits(text, 'scripts/ops.sh')).toEqual([
       '1:23:password-flag',

@@ -200,12 +200,19 @@ function closesLiteral(line: string, flagAt: number, quote: string): boolean {
   return n % 2 === 1;
 }
 
-/** `docker login -p secret`, `sshpass -p secret`: the value follows `-p` after a space. */
+/**
+ * `docker login -p secret`, `sshpass -p secret`: the value follows `-p` after a space. The flag is a
+ * word of its own (a space before it), not the `:-p` of a default value (`${DB:-planetscale}`).
+ */
 const SPACED_P =
-  /\b(docker[ \t]+login|podman[ \t]+login|helm[ \t]+registry[ \t]+login|sshpass)\b[^\n|;&]{0,200}?(?<![\w-])-p[ \t]+(["']?)([^\s"'`-][^\s"'`]{0,255})\2/g;
-/** `mysql -psecret`: attached to the flag (`-p name` prompts for the password and names a database). */
+  /\b(docker[ \t]+login|podman[ \t]+login|helm[ \t]+registry[ \t]+login|sshpass)\b[^\n|;&]{0,200}?(?<=[ \t])-p[ \t]+(["']?)([^\s"'`-][^\s"'`]{0,255})\2/g;
+/**
+ * `mysql -psecret`: attached to the flag (`-p name` prompts for the password and names a database).
+ * The client is a command, not a URL's scheme (`mysql://u:$P@db/${DB:-planetscale}`), and the flag a
+ * word of its own.
+ */
 const ATTACHED_P =
-  /\b(mysql|mysqladmin|mysqldump)\b[^\n|;&]{0,200}?(?<![\w-])-p(["']?)([^\s"'`-][^\s"'`]{0,255})\2/g;
+  /\b(mysql|mysqladmin|mysqldump)\b(?!:\/\/)[^\n|;&]{0,200}?(?<=[ \t])-p(["']?)([^\s"'`-][^\s"'`]{0,255})\2/g;
 
 /** Passwords and tokens given as command-line flags. */
 export const passwordFlagDetector: Detector = {
