@@ -191,6 +191,12 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   '**/quick-start/**',
   '**/quickstart/**',
   '**/quick_start/**',
+  // A codelab or tutorial: step-by-step teaching material (`codelab/02_kpt-deploy/`,
+  // `tutorials/ingress/`), applied to a learner's cluster or stack.
+  '**/codelab/**',
+  '**/codelabs/**',
+  '**/tutorial/**',
+  '**/tutorials/**',
   // A hidden examples folder (`.examples/`) is as much an example as a visible one.
   '**/.examples/**',
   // A folder named for what it gives examples of (`push-examples/`, `api_examples/`).

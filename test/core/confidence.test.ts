@@ -139,6 +139,11 @@ describe('test paths', () => {
     ['deploy/quickstart/values.yaml', true],
     ['quick_start/docker-compose.yml', true],
     ['src/quickstarter/config.go', false],
+    // A codelab or tutorial, at any depth: step-by-step teaching material.
+    ['codelab/02_kpt-deploy/resources/sample-app/config/frontend/deployment.yaml', true],
+    ['docs-site/tutorials/ingress/deployment.yaml', true],
+    ['src/tutorial/k8s/secret.yaml', true],
+    ['src/tutorialservice/handler.go', false],
     ['src/.examplesrc/Dockerfile', false],
     // A test suite in a root `t/` folder (Perl's layout), with its shared helper modules.
     ['t/unit/security/__init__.py', true],
