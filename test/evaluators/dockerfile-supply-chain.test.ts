@@ -119,6 +119,33 @@ describe('dockerfile.base-image-digest', () => {
     expect(findings[1]!.message).not.toContain('FROM line');
   });
 
+  it('reports an image COPY --from copies out of, pinned by tag only, as it reports a FROM', async () => {
+    const findings = await evaluate(
+      dockerfileBaseImageDigest,
+      {
+        Dockerfile: [
+          'ARG UV=0.5.1',
+          `FROM python:3.12@${DIGEST} AS build`,
+          'COPY --from=ghcr.io/astral-sh/uv:${UV} /uv /usr/local/bin/',
+          `COPY --from=ghcr.io/astral-sh/uv:0.5.1@${DIGEST} /uvx /usr/local/bin/`,
+          'COPY --from=ghcr.io/astral-sh/uv:latest /uv /bin/',
+          `FROM python:3.12-slim@${DIGEST}`,
+          'COPY --from=BUILD /app /app',
+          'COPY --from=0 /app /app2',
+          'COPY --from=my-tool:1 /bin/tool /bin/',
+          '',
+        ].join('\n'),
+      },
+      {},
+    );
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([['Dockerfile:3:13', null]]);
+    expect(findings[0]!.message).toBe(
+      'Image "ghcr.io/astral-sh/uv:${UV}" (with ARG defaults: "ghcr.io/astral-sh/uv:0.5.1"), which COPY --from in stage ' +
+        '"build" copies files out of, is pinned by tag only: a tag can be re-pushed, so rebuilds may copy different ' +
+        'files. Add its digest (`image:tag@sha256:...`) and let Dependabot or Renovate update it.',
+    );
+  });
+
   it('leaves a tag that names no version to the unpinned rule, as it does latest', async () => {
     const findings = await evaluate(
       dockerfileBaseImageDigest,

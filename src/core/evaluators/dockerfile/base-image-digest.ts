@@ -14,7 +14,15 @@ import { expandVariables, UNRESOLVED } from '../../parsers/dockerfile-words.js';
 import { parseImageRef } from '../../parsers/image-ref.js';
 import type { RawFinding } from '../../types.js';
 import { defineEvaluator } from '../types.js';
-import { builtBy, judgeBaseImage, lazyImages, ownImages, repeatedFroms, repeatsNote } from './base-image.js';
+import {
+  builtBy,
+  copiedImage,
+  judgeBaseImage,
+  lazyImages,
+  ownImages,
+  repeatedFroms,
+  repeatsNote,
+} from './base-image.js';
 import { developmentEnvironmentNote, toolingImageNote } from './dev-environment.js';
 import { everyDockerfile, IMAGE_BUILD_SOURCES, IMAGE_COMMAND_READS, publishes } from './image-builds.js';
 import {
@@ -26,7 +34,7 @@ import {
 
 /**
  * `dockerfile.base-image-digest`: stages built FROM an external image that carries a version tag but
- * no `@sha256:` digest. A tag can be re-pushed, so only a digest names the exact image that was
+ * no `@sha256:` digest, and the images COPY --from copies files out of, judged alike. A tag can be re-pushed, so only a digest names the exact image that was
  * reviewed. Untagged and `latest` images are left to `dockerfile.base-image` (one finding per line);
  * `scratch`, earlier stages and versions that depend on an ARG without a default are not judged. An
  * image a build of the repository tags (the project's own, see image-builds.ts), a development stage
@@ -64,6 +72,31 @@ export const dockerfileBaseImageDigest = defineEvaluator<Record<string, never>>(
         ? BASE_IMAGE_ONLY
         : (developmentEnvironmentNote(workspace, model) ?? toolingImageNote(file, published));
       for (const stage of model.stages) {
+        // The images its COPY --from instructions copy files out of, pulled as a base image is: one
+        // with a version tag and no digest. Moving tags are dockerfile.base-image's; images built or
+        // tagged here, or that no registry serves, have no digest to add.
+        for (const [i, from] of stage.copiesFrom.entries()) {
+          const copied = copiedImage(model, stage, from, vars);
+          const ref = copied?.verdict.kind === 'pinned' ? parseImageRef(copied.text) : undefined;
+          if (!copied || !ref || ref.digest !== undefined || isLocalOnlyImage(ref) || own(copied.text))
+            continue;
+          const image =
+            copied.text === from ? `"${from}"` : `"${from}" (with ARG defaults: "${copied.text}")`;
+          const where = stage.from.name ? ` in stage "${stage.from.name}"` : '';
+          const message =
+            `Image ${image}, which COPY --from${where} copies files out of, is pinned by tag only: a tag ` +
+            'can be re-pushed, so rebuilds may copy different files. Add its digest (`image:tag@sha256:...`) ' +
+            'and let Dependabot or Renovate update it.';
+          const parent = isOfficialImage(copied.text) && officialImageSource(workspace);
+          const note = (parent ? OFFICIAL_IMAGE_PARENT : fileNote) ?? developmentStage(model, stage);
+          const location = locationFromSpan(file, stage.copiesFromSpans[i] ?? stage.from.span);
+          const key = `COPY --from=${from}`;
+          findings.push(
+            note
+              ? { message: `${message.slice(0, -1)} (${note}).`, location, key, confidence: 'low' }
+              : { message, location, key },
+          );
+        }
         // One finding for the FROM lines that take their image from the same ARG: one edit fixes them.
         const repeats = repeated.get(stage);
         if (repeated.has(stage) && !repeats) continue;

@@ -228,14 +228,11 @@ export function describeCopiedImage(
   vars: ReadonlyMap<string, string | null>,
   own: (image: string) => ImageBuild | undefined,
 ): string | undefined {
-  const namesStage = (text: string) =>
-    /^\d+$/.test(text) || model.stages.some((s) => s.from.name?.toLowerCase() === text.toLowerCase());
-  if (namesStage(from) || TEMPLATE_START.test(from)) return undefined;
-  const { text } = expandVariables(from, vars, model.escapeChar);
-  if (text.includes(UNRESOLVED) || namesStage(text)) return undefined;
+  const copied = copiedImage(model, stage, from, vars);
+  if (!copied) return undefined;
   // Judged as a FROM of that image is (scratch, a digest, a version tag and a channel of a version in
   // the name pin it); a local image is pinned by what builds or tags it, so is one built here.
-  const verdict = judgeImageText(model, stage, text, []);
+  const { text, verdict } = copied;
   if ((verdict.kind !== 'latest' && verdict.kind !== 'untagged') || verdict.local || own(text)) {
     return undefined;
   }
@@ -250,6 +247,25 @@ export function describeCopiedImage(
     'image is published, so two builds can copy different files (often a tool the build then runs). ' +
     'Pin a version tag or a @sha256 digest.'
   );
+}
+
+/**
+ * The image a `COPY --from` value names, with its ARG defaults substituted, and how it is pinned as
+ * a FROM of it would be ({@link judgeImageText}). Undefined for a stage (by name or index, any case),
+ * a template, and a value the defaults leave open.
+ */
+export function copiedImage(
+  model: DockerfileModel,
+  stage: Stage,
+  from: string,
+  vars: ReadonlyMap<string, string | null>,
+): { text: string; verdict: BaseImageVerdict } | undefined {
+  const namesStage = (text: string) =>
+    /^\d+$/.test(text) || model.stages.some((s) => s.from.name?.toLowerCase() === text.toLowerCase());
+  if (namesStage(from) || TEMPLATE_START.test(from)) return undefined;
+  const { text } = expandVariables(from, vars, model.escapeChar);
+  if (text.includes(UNRESOLVED) || namesStage(text)) return undefined;
+  return { text, verdict: judgeImageText(model, stage, text, []) };
 }
 
 /**
