@@ -68,6 +68,25 @@ COPY --from=scratch / /
     );
   });
 
+  // The image a RUN --mount's from= names is pulled too, its files seen by the command: judged alike.
+  it('judges the images RUN --mount from= mounts, and not the stages it names', async () => {
+    const findings = await run(`FROM scratch AS base
+FROM golang:1.23 AS build
+RUN --mount=type=bind,from=ghcr.io/acme/tools:latest,source=/bin/tool,target=/usr/local/bin/tool tool build
+RUN --mount=type=cache,target=/root/.cache --mount=type=bind,from=base,target=/src make
+RUN --mount=from=busybox,target=/bb ls /bb
+RUN --mount=type=bind,from=alpine:3.20,target=/a ls /a
+RUN --mount=type=secret,id=npm npm ci
+`);
+    expect(findings.map((f) => [at(f), f.key])).toEqual([
+      ['Dockerfile:3:28', 'RUN --mount from=ghcr.io/acme/tools:latest'],
+      ['Dockerfile:5:18', 'RUN --mount from=busybox'],
+    ]);
+    expect(findings[0]!.message).toBe(
+      'Image "ghcr.io/acme/tools:latest", which a RUN --mount in stage "build" mounts, uses the "latest" tag, which is re-pointed whenever a new image is published, so two builds can mount different files (often a tool the build then runs). Pin a version tag or a @sha256 digest.',
+    );
+  });
+
   it('grades low a COPY --from in a stage that no build builds and no built stage needs', async () => {
     const findings = await run(`FROM python:3.12-alpine AS app
 CMD ["python3"]
@@ -85,7 +104,7 @@ COPY --from=busybox:latest /bin/sh /bin/sh
     );
   });
 
-  // A tag that names a variant or a channel only is re-pointed at every release, as `latest` is.  // A tag that names a variant or a channel only is re-pointed at every release, as `latest` is.
+  // A tag that names a variant or a channel only is re-pointed at every release, as `latest` is.
   it.each([
     ['docker:dind', 'uses the "dind" tag, which names no version: like "latest", it is re-pointed'],
     ['node:lts-alpine', 'uses the "lts-alpine" tag, which names no version'],

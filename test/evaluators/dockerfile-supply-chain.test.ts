@@ -133,12 +133,20 @@ describe('dockerfile.base-image-digest', () => {
           'COPY --from=BUILD /app /app',
           'COPY --from=0 /app /app2',
           'COPY --from=my-tool:1 /bin/tool /bin/',
+          'RUN --mount=type=bind,from=ghcr.io/acme/tools:1.4,target=/t /t/run',
+          `RUN --mount=type=bind,from=ghcr.io/acme/tools:1.4@${DIGEST},target=/t /t/run`,
           '',
         ].join('\n'),
       },
       {},
     );
-    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([['Dockerfile:3:13', null]]);
+    expect(findings.map((f) => [at(f), f.confidence ?? null])).toEqual([
+      ['Dockerfile:3:13', null],
+      ['Dockerfile:10:28', null],
+    ]);
+    expect(findings[1]!.message).toContain(
+      'Image "ghcr.io/acme/tools:1.4", which a RUN --mount mounts, is pinned by tag only: a tag can be re-pushed, so rebuilds may mount different files.',
+    );
     expect(findings[0]!.message).toBe(
       'Image "ghcr.io/astral-sh/uv:${UV}" (with ARG defaults: "ghcr.io/astral-sh/uv:0.5.1"), which COPY --from in stage ' +
         '"build" copies files out of, is pinned by tag only: a tag can be re-pushed, so rebuilds may copy different ' +

@@ -142,6 +142,13 @@ export interface Stage {
   copiesFrom: string[];
   /** Where each of {@link copiesFrom} is written (the flag's value), in the same order. */
   copiesFromSpans: NodeSpan[];
+  /**
+   * The `from` of its RUN instructions' `--mount` flags (`--mount=type=bind,from=acme/tools:1,...`), as
+   * written: a stage's name or index, or an image whose files the command sees.
+   */
+  mountsFrom: string[];
+  /** Where each of {@link mountsFrom} is written (the option's value), in the same order. */
+  mountsFromSpans: NodeSpan[];
   /** The paths its VOLUME instructions declare, as written (the exec form's strings, or the words). */
   volumes: string[];
   /**
@@ -257,6 +264,8 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
         copies: 0,
         copiesFrom: [],
         copiesFromSpans: [],
+        mountsFrom: [],
+        mountsFromSpans: [],
         volumes: [],
         placed: new Map(),
         workdir: '/',
@@ -286,6 +295,16 @@ export function parseDockerfile(path: string, text: string, lines = new LineInde
     if (stage && copyFrom) {
       stage.copiesFrom.push(copyFrom);
       stage.copiesFromSpans.push(spanOf(fromFlag?.getValueRange() ?? ins.getRange()));
+    }
+    if (stage && keyword === 'RUN') {
+      for (const flag of (ins as JSONInstruction).getFlags()) {
+        if (flag.getName().toLowerCase() !== 'mount') continue;
+        const option = flag.getOption('from');
+        const value = option?.getValue();
+        if (!option || !value) continue;
+        stage.mountsFrom.push(value);
+        stage.mountsFromSpans.push(spanOf(option.getValueRange() ?? flag.getRange()));
+      }
     }
     if (stage && (keyword === 'COPY' || keyword === 'ADD') && !copyFrom) {
       placeContextCopy(stage, ins as Copy | Add, escapeChar);

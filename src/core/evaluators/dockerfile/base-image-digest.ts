@@ -17,11 +17,14 @@ import { defineEvaluator } from '../types.js';
 import {
   builtBy,
   copiedImage,
+  imagesTaken,
   judgeBaseImage,
   lazyImages,
   ownImages,
   repeatedFroms,
   repeatsNote,
+  takenKey,
+  takenPhrase,
 } from './base-image.js';
 import { developmentEnvironmentNote, toolingImageNote } from './dev-environment.js';
 import { everyDockerfile, IMAGE_BUILD_SOURCES, IMAGE_COMMAND_READS, publishes } from './image-builds.js';
@@ -53,7 +56,8 @@ export const dockerfileBaseImageDigest = defineEvaluator<Record<string, never>>(
   affectedBy: everyDockerfile,
   // A workflow or Makefile tells them something only when it names a container engine.
   screenedReads: IMAGE_COMMAND_READS,
-  summary: 'Dockerfile stages whose external base image has a tag but no @sha256 digest.',
+  summary:
+    'Dockerfile stages whose external base image, or an image COPY --from or RUN --mount takes files from, has a tag but no @sha256 digest.',
   schema: { type: 'object', additionalProperties: false, properties: {} },
   evaluate({ workspace }) {
     const findings: RawFinding[] = [];
@@ -72,25 +76,22 @@ export const dockerfileBaseImageDigest = defineEvaluator<Record<string, never>>(
         ? BASE_IMAGE_ONLY
         : (developmentEnvironmentNote(workspace, model) ?? toolingImageNote(file, published));
       for (const stage of model.stages) {
-        // The images its COPY --from instructions copy files out of, pulled as a base image is: one
-        // with a version tag and no digest. Moving tags are dockerfile.base-image's; images built or
-        // tagged here, or that no registry serves, have no digest to add.
-        for (const [i, from] of stage.copiesFrom.entries()) {
-          const copied = copiedImage(model, stage, from, vars);
+        // The images its COPY --from and RUN --mount from= take files from, pulled as a base image
+        // is: one with a version tag and no digest. Moving tags are dockerfile.base-image's; images
+        // built or tagged here, or that no registry serves, have no digest to add.
+        for (const taken of imagesTaken(stage)) {
+          const copied = copiedImage(model, stage, taken.from, vars);
           const ref = copied?.verdict.kind === 'pinned' ? parseImageRef(copied.text) : undefined;
           if (!copied || !ref || ref.digest !== undefined || isLocalOnlyImage(ref) || own(copied.text))
             continue;
-          const image =
-            copied.text === from ? `"${from}"` : `"${from}" (with ARG defaults: "${copied.text}")`;
-          const where = stage.from.name ? ` in stage "${stage.from.name}"` : '';
           const message =
-            `Image ${image}, which COPY --from${where} copies files out of, is pinned by tag only: a tag ` +
-            'can be re-pushed, so rebuilds may copy different files. Add its digest (`image:tag@sha256:...`) ' +
-            'and let Dependabot or Renovate update it.';
+            `Image ${takenPhrase(stage, taken.from, copied.text, taken.by)}, is pinned by tag only: a tag ` +
+            `can be re-pushed, so rebuilds may ${taken.by === 'copy' ? 'copy' : 'mount'} different files. ` +
+            'Add its digest (`image:tag@sha256:...`) and let Dependabot or Renovate update it.';
           const parent = isOfficialImage(copied.text) && officialImageSource(workspace);
           const note = (parent ? OFFICIAL_IMAGE_PARENT : fileNote) ?? developmentStage(model, stage);
-          const location = locationFromSpan(file, stage.copiesFromSpans[i] ?? stage.from.span);
-          const key = `COPY --from=${from}`;
+          const location = locationFromSpan(file, taken.span ?? stage.from.span);
+          const key = takenKey(taken);
           findings.push(
             note
               ? { message: `${message.slice(0, -1)} (${note}).`, location, key, confidence: 'low' }

@@ -12,6 +12,7 @@ import { expandVariables, UNRESOLVED } from '../../parsers/dockerfile-words.js';
 import { isMovingTag, movingTagPhrase, nameHoldsVersion, parseImageRef } from '../../parsers/image-ref.js';
 import type { RawFinding } from '../../types.js';
 import type { Workspace } from '../../workspace/workspace.js';
+import type { NodeSpan } from '../../workspace/yaml.js';
 import { defineEvaluator } from '../types.js';
 import { neededStages, STAGE_BUILD_SOURCES, stageBuilds } from './built-stages.js';
 import { developmentEnvironmentNote, toolingImageNote } from './dev-environment.js';
@@ -62,7 +63,7 @@ export const dockerfileBaseImage = defineEvaluator<BaseImageOptions>({
   // A workflow or Makefile tells them something only when it names a container engine.
   screenedReads: IMAGE_COMMAND_READS,
   summary:
-    'Dockerfile stages whose base image, or an image COPY --from copies out of, has no tag or one that names no version ("latest", "dind"), and no digest.',
+    'Dockerfile stages whose base image, or an image COPY --from or RUN --mount takes files from, has no tag or one that names no version ("latest", "dind"), and no digest.',
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -108,16 +109,17 @@ export const dockerfileBaseImage = defineEvaluator<BaseImageOptions>({
           : undefined;
       };
       for (const stage of model.stages) {
-        // The images its COPY --from instructions copy files out of, judged as a base image is.
-        for (const [i, from] of stage.copiesFrom.entries()) {
-          const described = describeCopiedImage(model, stage, from, vars, own);
+        // The images its COPY --from and RUN --mount from= take files from, judged as a base image is.
+        for (const taken of imagesTaken(stage)) {
+          const described = describeCopiedImage(model, stage, taken.from, vars, own, taken.by);
           if (!described) continue;
           const unused = await unbuilt(stage);
-          const note = environmentNote() ?? (unused && `${unused}: BuildKit never runs this COPY`);
+          const instruction = taken.by === 'copy' ? 'COPY' : 'RUN';
+          const note = environmentNote() ?? (unused && `${unused}: BuildKit never runs this ${instruction}`);
           findings.push({
             message: note ? `${described.slice(0, -1)} (${note}).` : described,
-            location: locationFromSpan(file, stage.copiesFromSpans[i] ?? stage.from.span),
-            key: `COPY --from=${from}`,
+            location: locationFromSpan(file, taken.span ?? stage.from.span),
+            key: takenKey(taken),
             ...(note ? { confidence: 'low' as const } : {}),
           });
         }
@@ -227,6 +229,7 @@ export function describeCopiedImage(
   from: string,
   vars: ReadonlyMap<string, string | null>,
   own: (image: string) => ImageBuild | undefined,
+  by: TakenImage['by'] = 'copy',
 ): string | undefined {
   const copied = copiedImage(model, stage, from, vars);
   if (!copied) return undefined;
@@ -236,17 +239,48 @@ export function describeCopiedImage(
   if ((verdict.kind !== 'latest' && verdict.kind !== 'untagged') || verdict.local || own(text)) {
     return undefined;
   }
-  const image = text === from ? `"${from}"` : `"${from}" (with ARG defaults: "${text}")`;
-  const where = stage.from.name ? ` in stage "${stage.from.name}"` : '';
   const tag =
     verdict.kind === 'untagged'
       ? 'has no tag or digest, so it means "latest", which is'
       : `${movingTagPhrase(verdict.tag)}${verdict.tag === 'latest' ? ', which is' : ': like "latest", it is'}`;
   return (
-    `Image ${image}, which COPY --from${where} copies files out of, ${tag} re-pointed whenever a new ` +
-    'image is published, so two builds can copy different files (often a tool the build then runs). ' +
+    `Image ${takenPhrase(stage, from, text, by)}, ${tag} re-pointed whenever a new image is published, so two ` +
+    `builds can ${by === 'copy' ? 'copy' : 'mount'} different files (often a tool the build then runs). ` +
     'Pin a version tag or a @sha256 digest.'
   );
+}
+
+/** An image a stage takes files from: a COPY's `--from`, or the `from=` of a RUN's `--mount`. */
+export interface TakenImage {
+  from: string;
+  span: NodeSpan | undefined;
+  by: 'copy' | 'mount';
+}
+
+/** The images (and stages) a stage takes files from, as written, in the order of their instructions' kinds. */
+export function imagesTaken(stage: Stage): TakenImage[] {
+  return [
+    ...stage.copiesFrom.map((from, i) => ({ from, span: stage.copiesFromSpans[i], by: 'copy' as const })),
+    ...stage.mountsFrom.map((from, i) => ({ from, span: stage.mountsFromSpans[i], by: 'mount' as const })),
+  ];
+}
+
+/** A finding's key for an image a stage takes files from (`COPY --from=uv:latest`). */
+export function takenKey(taken: TakenImage): string {
+  return taken.by === 'copy' ? `COPY --from=${taken.from}` : `RUN --mount from=${taken.from}`;
+}
+
+/**
+ * How a finding names an image a stage takes files from: `"uv:${V}" (with ARG defaults: "uv:0.5"),
+ * which COPY --from in stage "build" copies files out of`, or `..., which a RUN --mount in stage
+ * "build" mounts`.
+ */
+export function takenPhrase(stage: Stage, from: string, resolved: string, by: TakenImage['by']): string {
+  const image = resolved === from ? `"${from}"` : `"${from}" (with ARG defaults: "${resolved}")`;
+  const where = stage.from.name ? ` in stage "${stage.from.name}"` : '';
+  return by === 'copy'
+    ? `${image}, which COPY --from${where} copies files out of`
+    : `${image}, which a RUN --mount${where} mounts`;
 }
 
 /**
