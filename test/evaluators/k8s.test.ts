@@ -1131,6 +1131,23 @@ describe('k8s.host-path: files read for a mount of an unmounted volume', () => {
     });
     expect(report.findings.filter((f) => f.ruleId === 'unparsable-file')).toEqual([]);
   });
+});
+
+describe('unparsable-file: what does not parse as its readers read it', () => {
+  it('reads a JSON file with a repeated key as JSON readers do (the last value), and YAML as an error', async () => {
+    const composer =
+      '{\n  "require": {\n    "php": "A NOTE ON THE VERSION",\n    "php": ">=7.2.5",\n    "acme/lib": "dev-main"\n  }\n}\n';
+    const workflow = 'on: push\non: pull_request\njobs: {}\n';
+    const report = await runCheck({
+      root: makeTree({ 'composer.json': composer, '.github/workflows/ci.yml': workflow }),
+      onlyRules: ['dependency-git-branch', 'unparsable-file'],
+      failOn: 'never',
+    });
+    expect(report.findings.map((f) => [f.ruleId, `${f.location?.path}:${f.location?.startLine}`])).toEqual([
+      ['unparsable-file', '.github/workflows/ci.yml:2'],
+      ['dependency-git-branch', 'composer.json:5'],
+    ]);
+  });
 
   it('leaves out a manifest of @NAME@ placeholders a script fills, saying so, and reports broken YAML', async () => {
     const template =

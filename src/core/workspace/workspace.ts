@@ -35,7 +35,7 @@ import {
   utf16Encoding,
   utf32Encoding,
 } from './stream.js';
-import { parseYaml, type YamlResult } from './yaml.js';
+import { parseYaml, type YamlDialect, type YamlResult } from './yaml.js';
 
 /** O_NOFOLLOW where the platform has it (not on Windows): opening a symlink then fails with ELOOP. */
 const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
@@ -87,6 +87,14 @@ const BINARY_SNIFF_BYTES = 8000;
  * `chunks`, a bounded streaming read for the rules that must still look inside them (secrets).
  */
 /** Any character but whitespace: a text file without one holds nothing to check. */
+/** A JSON file, read by the YAML reader (JSON is YAML). */
+const JSON_FILE = /\.json$/i;
+/**
+ * How JSON's readers read a repeated key: the last value wins (`JSON.parse`, PHP's `json_decode`,
+ * Go's and Python's decoders), where YAML calls it an error. Composer files repeat a key on purpose
+ * to hold a comment (`"php": "A NOTE", "php": ">=7.2.5"`).
+ */
+const JSON_DIALECT: YamlDialect = { duplicateKeys: 'last' };
 const NOT_BLANK = /\S/;
 
 export type FileContent =
@@ -674,7 +682,7 @@ export class Workspace {
     }
     const text = this.text(file);
     if (text === undefined) return undefined;
-    const result = parseYaml(text);
+    const result = parseYaml(text, undefined, JSON_FILE.test(file) ? JSON_DIALECT : undefined);
     this.yamlCache.set(file, result);
     if (!NOT_BLANK.test(text)) this.blank.add(file);
     if (!result.ok) this.reportProblem({ path: file, ...result.error });
