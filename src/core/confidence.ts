@@ -191,6 +191,10 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   '**/quick-start/**',
   '**/quickstart/**',
   '**/quick_start/**',
+  // A folder named for what it is a quick start of (`grpc-tls-quickstart/`, a quickstarts repository's
+  // projects).
+  '**/*[-_]quickstart/**',
+  '**/*[-_]quick-start/**',
   // A codelab or tutorial: step-by-step teaching material (`codelab/02_kpt-deploy/`,
   // `tutorials/ingress/`), applied to a learner's cluster or stack.
   '**/codelab/**',

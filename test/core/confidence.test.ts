@@ -139,6 +139,9 @@ describe('test paths', () => {
     ['deploy/quickstart/values.yaml', true],
     ['quick_start/docker-compose.yml', true],
     ['src/quickstarter/config.go', false],
+    ['grpc-tls-quickstart/src/main/resources/tls/server.key', true],
+    ['deploy/kafka_quick-start/compose.yaml', true],
+    ['quickstart-service/app.py', false],
     // A codelab or tutorial, at any depth: step-by-step teaching material.
     ['codelab/02_kpt-deploy/resources/sample-app/config/frontend/deployment.yaml', true],
     ['docs-site/tutorials/ingress/deployment.yaml', true],
