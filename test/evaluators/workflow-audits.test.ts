@@ -1064,6 +1064,42 @@ jobs:
     expect(checkout.map((f) => [f.severity, f.confidence])).toEqual([[undefined, confidence]]);
   });
 
+  // An earlier github-script step that asks Octokit for the commenter's permission and fails the job
+  // otherwise (GitHub's own guidance for comment commands) is such a gate: medium.
+  const octokitCheck = (lines: string[], condition = '') =>
+    `      - uses: actions/github-script@v7\n${condition}        with:\n          script: |\n${lines.map((l) => `            ${l}`).join('\n')}\n`;
+  const asked = [
+    'const user = context.payload.comment.user.login;',
+    'const { data } = await github.rest.repos.getCollaboratorPermissionLevel({ ...context.repo, username: user });',
+    "if (!['admin', 'write'].includes(data.permission)) {",
+    '  core.setFailed(`${user} may not run this`);',
+    '}',
+  ];
+  it.each([
+    ['the commenter asked, failing otherwise', octokitCheck(asked), 'medium'],
+    ['the same, on success()', octokitCheck(asked, '        if: success()\n'), 'medium'],
+    [
+      'a step that may not run',
+      octokitCheck(asked, '        if: github.event.issue.pull_request\n'),
+      undefined,
+    ],
+    ['no failure', octokitCheck(asked.map((l) => l.replace('core.setFailed', 'core.warning'))), undefined],
+    [
+      'the call only in a comment',
+      octokitCheck(asked.map((l) => (l.includes('getCollaborator') ? `// ${l}` : l))),
+      undefined,
+    ],
+    [
+      'someone else asked',
+      octokitCheck(asked.map((l) => l.replace('context.payload.comment.user.login', "'bot'"))),
+      undefined,
+    ],
+  ])('a permission check through Octokit before a head checkout: %s', async (_name, check, confidence) => {
+    const findings = await evaluate(workflowDangerousTriggers, one(associationChecked(check)), {});
+    const checkout = findings.filter((f) => f.message.includes('checks out the pull request'));
+    expect(checkout.map((f) => [f.severity, f.confidence])).toEqual([[undefined, confidence]]);
+  });
+
   // An earlier run: step that asks the API for permissions and exits otherwise: read in full when it
   // checks the commenter, the pull request's author and that the head is in this repository (low);
   // the commenter alone is a gate (medium); no exit, or a check of someone else, is none.

@@ -532,7 +532,8 @@ function membershipGate(workflow: Workflow, job: Job, step?: Step): MembershipGa
       .map((c) => stepOutputGate(c, job, step.index))
       .find(Boolean);
     if (own) return own;
-    const failing = associationCheck(job, step) ?? permissionCheck(job, step);
+    const failing =
+      associationCheck(job, step) ?? permissionCheck(job, step) ?? scriptPermissionCheck(job, step);
     if (failing) return failing;
   }
   return jobMembershipGate(workflow, job, new Set());
@@ -711,6 +712,46 @@ function permissionCheck(job: Job, step: Step): MembershipGate | undefined {
         ? "which checks through the API that who commented and the pull request's author have push permission and that the head is a branch of this repository, and fails the job otherwise, passes: only people with write access can start this run or push the code it checks out"
         : "which checks through the API that who commented has push permission, and fails the job otherwise, passes; the pull request's author and where its head lives are not checked",
       ...(sound ? { sound: true } : {}),
+    };
+  }
+  return undefined;
+}
+
+/** An `if:` that only repeats the default (`success()`): the step runs whenever no earlier one failed. */
+const DEFAULT_CONDITION = /^\s*(?:\$\{\{\s*)?success\(\s*\)\s*(?:\}\}\s*)?$/i;
+
+/** Octokit's call for a user's permission on the repository, in a github-script. */
+const PERMISSION_METHOD = /\bgetCollaboratorPermissionLevel\s*\(/;
+
+/**
+ * An earlier github-script step of the job that fails it (`core.setFailed`, or a `throw`) unless
+ * Octokit says who commented has write permission (`github.rest.repos.getCollaboratorPermissionLevel`
+ * with `context.payload.comment.user.login` or `context.actor`, the answer tested for `write` or
+ * `admin`), as GitHub's own guidance for comment commands does. A failed step skips the steps after
+ * it, unless they or the job ask for `always()` or another status. Comments in the script are left
+ * out. The pull request's author and where its head lives are not checked here: medium confidence.
+ */
+function scriptPermissionCheck(job: Job, step: Step): MembershipGate | undefined {
+  if (runsPastFailures(step.if) || runsPastFailures(job.if)) return undefined;
+  for (const earlier of job.steps) {
+    if (earlier.index >= step.index) break;
+    const condition = earlier.if?.value;
+    if (condition !== undefined && !(typeof condition === 'string' && DEFAULT_CONDITION.test(condition)))
+      continue;
+    if (earlier.value['continue-on-error'] !== undefined) continue;
+    if (actionPathOf(earlier.uses)?.toLowerCase() !== 'actions/github-script') continue;
+    const written = earlier.with?.entries.get('script')?.value;
+    if (typeof written !== 'string') continue;
+    // Comments say nothing the script does.
+    const script = written.replace(/\/\*[\s\S]*?\*\/|(^|[^:\\])\/\/[^\n]*/g, '$1');
+    if (!PERMISSION_METHOD.test(script) || !WRITE_TEST.test(script)) continue;
+    if (!/\bcore\.setFailed\s*\(|\bthrow\b/.test(script)) continue;
+    if (!/\bcontext\.payload\.comment\.user\.login\b|\bcontext\.actor\b/.test(script)) continue;
+    return {
+      step: stepLabel(earlier),
+      job: job.id,
+      action: 'actions/github-script',
+      how: "which asks the API whether who commented has write permission and fails the job otherwise, passes; the pull request's author and where its head lives are not checked",
     };
   }
   return undefined;
