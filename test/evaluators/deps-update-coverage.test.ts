@@ -94,6 +94,30 @@ describe('deps.update-coverage', () => {
     );
   });
 
+  it('reports the projects of a Gradle build, and the modules of a Maven reactor, once, at their root', async () => {
+    const gradle = "dependencies { implementation 'org.slf4j:slf4j-api:2.0.16' }\n";
+    const pom = (extra = '') =>
+      `<project><dependencies><dependency><artifactId>x</artifactId></dependency></dependencies>${extra}</project>\n`;
+    const findings = await coverage({
+      ...dependabot(entry('github-actions', 'directory: /')),
+      'settings.gradle': "include 'core', 'starter:web'\n",
+      'build.gradle': gradle,
+      'core/build.gradle': gradle,
+      'starter/web/build.gradle': gradle,
+      // Below the root's settings too: the root's entry is taken to cover it, as coverage takes it.
+      'tools/lint/build.gradle': gradle,
+      'services/pom.xml': pom('<modules><module>api</module></modules>'),
+      'services/api/pom.xml': pom(),
+      // A pom.xml above no reactor: its own.
+      'legacy/pom.xml': pom(),
+    });
+    expect(findings.map(at)).toEqual(['settings.gradle:1:-', 'services/pom.xml:1:-', 'legacy/pom.xml:1:-']);
+    expect(findings[0]!.message).toMatch(
+      /^4 manifests of the gradle workspace at the repository root \(core\/build\.gradle, settings\.gradle, starter\/web\/build\.gradle, tools\/lint\/build\.gradle\)/,
+    );
+    expect(findings[1]!.message).toMatch(/^2 manifests of the maven workspace at services /);
+  });
+
   it('reports the uncovered members of a pub workspace once, at its root, and lets a root entry cover them', async () => {
     const pubspec = (n: string, extra = '') =>
       `name: ${n}\n${extra}environment:\n  sdk: ^3.6.0\ndependencies:\n  http: ^1.2.0\n`;

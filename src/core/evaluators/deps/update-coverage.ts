@@ -510,13 +510,28 @@ function ownReleasePins(workspace: Workspace, all: readonly Manifest[]): string 
   return `it pins only the project's own package (${own}, defined at the repository root): its version is the project's release, set when the project releases, with no third-party dependency for an updater to bump`;
 }
 
-/** The npm, Cargo or pub workspace roots whose entry would cover the manifest, nearest first. */
+/**
+ * The npm, Cargo or pub workspace roots whose entry would cover the manifest, nearest first; for
+ * Gradle, the directories above it (or its own) that hold a multi-project build's settings
+ * (`settings.gradle`, `settings.gradle.kts`); for Maven, those whose pom.xml lists modules. Dependabot
+ * reads a Gradle or Maven build from its root, whose entry updates every project of it.
+ */
 function workspaceRoots(ws: Workspace, m: Manifest): string[] {
   if (m.ecosystem === 'npm') return npmWorkspaceRoots(ws, m.dir);
   if (m.ecosystem === 'cargo') return cargoWorkspaceRoots(ws, m.dir);
   if (m.ecosystem === 'pub') return pubWorkspaceRoots(ws, m.dir);
+  const within = (d: string, f: string) => (d === '' ? f : `${d}/${f}`);
+  if (m.ecosystem === 'gradle') {
+    return [m.dir, ...ancestors(m.dir)].filter((d) => GRADLE_SETTINGS.some((f) => ws.has(within(d, f))));
+  }
+  if (m.ecosystem === 'maven') {
+    return [m.dir, ...ancestors(m.dir)].filter((d) => /<module>/.test(ws.text(within(d, 'pom.xml')) ?? ''));
+  }
   return [];
 }
+
+/** The settings file at the root of a Gradle multi-project build. */
+const GRADLE_SETTINGS = ['settings.gradle', 'settings.gradle.kts'];
 
 /** Whether an entry of the manifest's ecosystem names its directory or a directory that covers it. */
 /** Whether every image of a Dockerfile manifest is a tag without a number and without a digest (a codename). */
