@@ -159,6 +159,8 @@ export const DEFAULT_TEST_PATHS: readonly string[] = [
   // The singular with a separator (`integration-test/`, `_integration-test/`, `unit_test/`): named for
   // the kind of test, never an environment as `k8s-test/` may be.
   '**/*{integration,unit,e2e,acceptance,functional,system,smoke,conformance}[-_]test/**',
+  // The same words after `test` (`test-integration/`, `test_e2e/`).
+  '**/test[-_]{integration,unit,e2e,acceptance,functional,system,smoke,conformance}/**',
   // A conformance suite's inputs (Kubernetes' and its APIs' `conformance/` manifests), which a test
   // applies to a throw-away cluster. Not `acceptance/`: in a DTAP chain that names an environment.
   '**/conformance/**',

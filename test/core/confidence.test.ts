@@ -140,6 +140,9 @@ describe('test paths', () => {
     ['quick_start/docker-compose.yml', true],
     ['src/quickstarter/config.go', false],
     ['grpc-tls-quickstart/src/main/resources/tls/server.key', true],
+    ['.blueprint/templates/test-integration/daily/.yo-rc.json', true],
+    ['app/test_e2e/compose.yaml', true],
+    ['deploy/test-cluster/values.yaml', false],
     ['deploy/kafka_quick-start/compose.yaml', true],
     ['quickstart-service/app.py', false],
     // A codelab or tutorial, at any depth: step-by-step teaching material.
