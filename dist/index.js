@@ -20656,6 +20656,8 @@ const DEFAULT_TEST_PATHS = [
     // The singular with a separator (`integration-test/`, `_integration-test/`, `unit_test/`): named for
     // the kind of test, never an environment as `k8s-test/` may be.
     '**/*{integration,unit,e2e,acceptance,functional,system,smoke,conformance}[-_]test/**',
+    // The same words after `test` (`test-integration/`, `test_e2e/`).
+    '**/test[-_]{integration,unit,e2e,acceptance,functional,system,smoke,conformance}/**',
     // A conformance suite's inputs (Kubernetes' and its APIs' `conformance/` manifests), which a test
     // applies to a throw-away cluster. Not `acceptance/`: in a DTAP chain that names an environment.
     '**/conformance/**',
@@ -20688,6 +20690,16 @@ const DEFAULT_TEST_PATHS = [
     '**/quick-start/**',
     '**/quickstart/**',
     '**/quick_start/**',
+    // A folder named for what it is a quick start of (`grpc-tls-quickstart/`, a quickstarts repository's
+    // projects).
+    '**/*[-_]quickstart/**',
+    '**/*[-_]quick-start/**',
+    // A codelab or tutorial: step-by-step teaching material (`codelab/02_kpt-deploy/`,
+    // `tutorials/ingress/`), applied to a learner's cluster or stack.
+    '**/codelab/**',
+    '**/codelabs/**',
+    '**/tutorial/**',
+    '**/tutorials/**',
     // A hidden examples folder (`.examples/`) is as much an example as a visible one.
     '**/.examples/**',
     // A folder named for what it gives examples of (`push-examples/`, `api_examples/`).
@@ -22129,7 +22141,7 @@ function parseJsonish(text) {
 /* harmony export */   ax: () => (/* binding */ dockerfileSecretEnv),
 /* harmony export */   nt: () => (/* binding */ literalSecretDecls)
 /* harmony export */ });
-/* unused harmony exports STAND_IN_NOTE, isLiteralSecret */
+/* unused harmony export isLiteralSecret */
 /* harmony import */ var _location_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6244);
 /* harmony import */ var _parsers_dockerfile_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9024);
 /* harmony import */ var _parsers_dockerfile_words_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4528);
@@ -22186,7 +22198,7 @@ const dockerfileSecretEnv = (0,_types_js__WEBPACK_IMPORTED_MODULE_4__/* .defineE
                 findings.push({
                     message: `${kind} ${decl.name} sets ${what} (${(0,_secrets_values_js__WEBPACK_IMPORTED_MODULE_3__/* .redact */ .E$)(value)})${writtenAt(from)}, which is stored in ${where} ` +
                         'for anyone who can pull the image. Pass it with a build secret (`RUN --mount=type=secret`) or at run time.' +
-                        (words ? ` (${STAND_IN_NOTE}.)` : ''),
+                        (words ? ` (${_secrets_judge_js__WEBPACK_IMPORTED_MODULE_1__/* .WORDS_NOTE */ .t$}.)` : ''),
                     location: (0,_location_js__WEBPACK_IMPORTED_MODULE_5__/* .locationFromSpan */ .Cx)(file, decl.span),
                     // The value's keyed hash (never the value): another secret under the same name is a new finding.
                     key: (0,_secrets_values_js__WEBPACK_IMPORTED_MODULE_3__/* .contextIdentity */ .a7)(kind, decl.name, value),
@@ -22197,8 +22209,6 @@ const dockerfileSecretEnv = (0,_types_js__WEBPACK_IMPORTED_MODULE_4__/* .defineE
         return findings;
     },
 });
-/** Why a value of words has low confidence; part of the finding's message. */
-const STAND_IN_NOTE = "the value is a word, a phrase of words or names itself, as stand-ins and default passwords do: likely a default that the build or the deployment replaces, and no one's secret";
 /** `, written at line 2 (`ARG P`)`: where a value reached through variables is written. */
 function writtenAt(from) {
     if (!from || from.length === 0)
@@ -22265,11 +22275,13 @@ function isLiteralSecret(name, value) {
 /* harmony export */ });
 /* unused harmony exports isSecretName, isPlaceholderValue, KNOWN_DEFAULT_NOTE, STAND_IN_NOTE */
 /* harmony import */ var _parsers_k8s_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7170);
-/* harmony import */ var _secrets_url_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8545);
-/* harmony import */ var _secrets_value_credential_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4095);
-/* harmony import */ var _secrets_values_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6528);
-/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3703);
-/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6138);
+/* harmony import */ var _secrets_judge_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5171);
+/* harmony import */ var _secrets_url_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8545);
+/* harmony import */ var _secrets_value_credential_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4095);
+/* harmony import */ var _secrets_values_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6528);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3703);
+/* harmony import */ var _shared_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6138);
+
 
 
 
@@ -22387,7 +22399,7 @@ function isPlaceholderValue(value, name = '') {
         /^\{\{.*\}\}$/s.test(v) ||
         /^[x*.]+$/i.test(v) ||
         /^your/i.test(v) ||
-        (0,_secrets_values_js__WEBPACK_IMPORTED_MODULE_3__/* .isPlaceholder */ .wK)(v) ||
+        (0,_secrets_values_js__WEBPACK_IMPORTED_MODULE_4__/* .isPlaceholder */ .wK)(v) ||
         (KEY_WORDS.test(name) && v.length < 8) ||
         isSecretObjectName(name, v));
 }
@@ -22420,7 +22432,7 @@ function envSecretLiterals(c, ignored) {
             return;
         const named = isSecretName(e.name) && !isPlaceholderValue(e.value, e.name);
         // A neutral name (`DATABASE_URL`) does not make a credential in the value any less one.
-        const held = named ? undefined : (0,_secrets_value_credential_js__WEBPACK_IMPORTED_MODULE_2__/* .credentialInValue */ ._)(e.value);
+        const held = named ? undefined : (0,_secrets_value_credential_js__WEBPACK_IMPORTED_MODULE_3__/* .credentialInValue */ ._)(e.value);
         if (!named && !held)
             return;
         const entry = (0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_0__/* .childAt */ .Ut)(c.pod.object, c.node, 'env', i);
@@ -22469,7 +22481,7 @@ function saysReplaceMe(content, first, last) {
  * name and a keyed hash of the value (as the secret scanner identifies a password), so replacing the
  * secret is a new finding.
  */
-const k8sEnvSecretLiteral = (0,_types_js__WEBPACK_IMPORTED_MODULE_5__/* .defineEvaluator */ .D)({
+const k8sEnvSecretLiteral = (0,_types_js__WEBPACK_IMPORTED_MODULE_6__/* .defineEvaluator */ .D)({
     kind: 'k8s.env-secret-literal',
     // 2: the key holds the value's keyed hash. 3: and the object's namespace.
     // 4: objects as kustomizations build them are judged too; base results stored before would miss them.
@@ -22490,7 +22502,7 @@ const k8sEnvSecretLiteral = (0,_types_js__WEBPACK_IMPORTED_MODULE_5__/* .defineE
     evaluate({ options, workspace }) {
         const findings = [];
         const ignored = new Set(options.ignore);
-        (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .eachContainer */ .FD)(workspace, (c) => {
+        (0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .eachContainer */ .FD)(workspace, (c) => {
             const env = c.node.value.env;
             if (!Array.isArray(env))
                 return;
@@ -22505,19 +22517,28 @@ const k8sEnvSecretLiteral = (0,_types_js__WEBPACK_IMPORTED_MODULE_5__/* .defineE
             for (const { name, value, held, node, entry: entryNode } of envSecretLiterals(c, ignored)) {
                 const what = held ? `holds ${held} as a literal value` : 'is set to a literal value';
                 const standIn = saysReplaceMe(workspace.read(c.pod.object.path), entryNode.span.start.line, node.span.end.line);
-                const knownDefault = !held && ((0,_secrets_url_js__WEBPACK_IMPORTED_MODULE_1__/* .defaultPassword */ .P)(value.trim()) || users.some((u) => u.name !== name && u.value === value));
-                const found = (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .containerFinding */ .Z6)(c, node, `Environment variable ${name} of the ${(0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_0__/* .describeContainer */ .rc)(c)} ${what} ` +
+                const knownDefault = !held && ((0,_secrets_url_js__WEBPACK_IMPORTED_MODULE_2__/* .defaultPassword */ .P)(value.trim()) || users.some((u) => u.name !== name && u.value === value));
+                // A word, a phrase of words or its own name (`katib`, `my-secret`), as the secret detectors
+                // and the Dockerfile rule judge it: a stand-in or a default.
+                const worded = !held && !standIn && !knownDefault && (0,_secrets_judge_js__WEBPACK_IMPORTED_MODULE_1__/* .standIn */ .us)(value.trim());
+                const found = (0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .containerFinding */ .Z6)(c, node, `Environment variable ${name} of the ${(0,_parsers_k8s_js__WEBPACK_IMPORTED_MODULE_0__/* .describeContainer */ .rc)(c)} ${what} ` +
                     `(${value.length} characters) in the manifest, so everyone who can read the repository ` +
                     'or the object has it. Reference a Secret with valueFrom.secretKeyRef.' +
-                    (standIn ? ` (${STAND_IN_NOTE}.)` : knownDefault ? ` (${KNOWN_DEFAULT_NOTE}.)` : ''), (0,_secrets_values_js__WEBPACK_IMPORTED_MODULE_3__/* .contextIdentity */ .a7)('env', name, value), 
+                    (standIn
+                        ? ` (${STAND_IN_NOTE}.)`
+                        : knownDefault
+                            ? ` (${KNOWN_DEFAULT_NOTE}.)`
+                            : worded
+                                ? ` (${_secrets_judge_js__WEBPACK_IMPORTED_MODULE_1__/* .WORDS_NOTE */ .t$}.)`
+                                : ''), (0,_secrets_values_js__WEBPACK_IMPORTED_MODULE_4__/* .contextIdentity */ .a7)('env', name, value), 
                 // At `value:`: a block scalar's own span starts on the line below it.
                 'key', 
                 // Written in the repository: it leaks whether or not the workload runs.
                 { whenIdle: 'keep' });
-                findings.push(standIn || knownDefault ? { ...found, confidence: 'low' } : found);
+                findings.push(standIn || knownDefault || worded ? { ...found, confidence: 'low' } : found);
             }
         });
-        return (0,_shared_js__WEBPACK_IMPORTED_MODULE_4__/* .ownFindings */ .LF)(findings);
+        return (0,_shared_js__WEBPACK_IMPORTED_MODULE_5__/* .ownFindings */ .LF)(findings);
     },
 });
 
@@ -28614,7 +28635,21 @@ function requestFacts(source, views, index, clients, flag) {
         feeds = whereOutputGoes(source, views, index);
     // A config file (`curl -K file`) may hold headers, a user and a password, as it may hold URLs.
     const credential = args.credential || args.config || args.targets.some(urlCredential);
-    return { plainHttp, localSocket: args.localSocket, feeds, urls, credential, head: args.head };
+    const shownOnly = !args.saved && (!args.toStdout || printedOnly(source, view.command));
+    return { plainHttp, localSocket: args.localSocket, feeds, urls, credential, head: args.head, shownOnly };
+}
+/**
+ * Whether what a command prints goes to the log as far as its line shows: it is no command of a
+ * substitution (`$(...)`, `<(...)`), nothing reads it through a pipe, no redirection stores it, and
+ * no subshell it ends is piped on. A block whose output the file pipes or stores as a whole
+ * (`done | sh`) is for the caller to see (see `groupsOutput`).
+ */
+function printedOnly(source, command) {
+    return (command.parent === undefined &&
+        command.next !== '|' &&
+        command.next !== '|&' &&
+        command.next !== ')' &&
+        !command.redirects.some((r) => storesOutput(source, r)));
 }
 /** Whether a certificate flag is about the proxy's certificate (`--proxy-insecure`), not the server's. */
 function aboutProxy(flag) {
@@ -30258,7 +30293,7 @@ const dockerfileBaseImage = (0,types/* defineEvaluator */.D)({
     affectedBy: everyDockerfile,
     // A workflow or Makefile tells them something only when it names a container engine.
     screenedReads: IMAGE_COMMAND_READS,
-    summary: 'Dockerfile stages whose base image, or an image COPY --from copies out of, has no tag or one that names no version ("latest", "dind"), and no digest.',
+    summary: 'Dockerfile stages whose base image, or an image COPY --from or RUN --mount takes files from, has no tag or one that names no version ("latest", "dind"), and no digest.',
     schema: {
         type: 'object',
         additionalProperties: false,
@@ -30305,17 +30340,18 @@ const dockerfileBaseImage = (0,types/* defineEvaluator */.D)({
                     : undefined;
             };
             for (const stage of model.stages) {
-                // The images its COPY --from instructions copy files out of, judged as a base image is.
-                for (const [i, from] of stage.copiesFrom.entries()) {
-                    const described = describeCopiedImage(model, stage, from, vars, own);
+                // The images its COPY --from and RUN --mount from= take files from, judged as a base image is.
+                for (const taken of imagesTaken(stage)) {
+                    const described = describeCopiedImage(model, stage, taken.from, vars, own, taken.by);
                     if (!described)
                         continue;
                     const unused = await unbuilt(stage);
-                    const note = environmentNote() ?? (unused && `${unused}: BuildKit never runs this COPY`);
+                    const instruction = taken.by === 'copy' ? 'COPY' : 'RUN';
+                    const note = environmentNote() ?? (unused && `${unused}: BuildKit never runs this ${instruction}`);
                     findings.push({
                         message: note ? `${described.slice(0, -1)} (${note}).` : described,
-                        location: (0,core_location/* locationFromSpan */.Cx)(file, stage.copiesFromSpans[i] ?? stage.from.span),
-                        key: `COPY --from=${from}`,
+                        location: (0,core_location/* locationFromSpan */.Cx)(file, taken.span ?? stage.from.span),
+                        key: takenKey(taken),
                         ...(note ? { confidence: 'low' } : {}),
                     });
                 }
@@ -30416,27 +30452,59 @@ function judgeImageText(model, stage, text, unresolved) {
  * (by name or index), a value its ARG defaults leave open, a template, an image built or tagged here
  * or one no registry serves, and a pinned one.
  */
-function describeCopiedImage(model, stage, from, vars, own) {
+function describeCopiedImage(model, stage, from, vars, own, by = 'copy') {
+    const copied = copiedImage(model, stage, from, vars);
+    if (!copied)
+        return undefined;
+    // Judged as a FROM of that image is (scratch, a digest, a version tag and a channel of a version in
+    // the name pin it); a local image is pinned by what builds or tags it, so is one built here.
+    const { text, verdict } = copied;
+    if ((verdict.kind !== 'latest' && verdict.kind !== 'untagged') || verdict.local || own(text)) {
+        return undefined;
+    }
+    const tag = verdict.kind === 'untagged'
+        ? 'has no tag or digest, so it means "latest", which is'
+        : `${(0,image_ref/* movingTagPhrase */.cf)(verdict.tag)}${verdict.tag === 'latest' ? ', which is' : ': like "latest", it is'}`;
+    return (`Image ${takenPhrase(stage, from, text, by)}, ${tag} re-pointed whenever a new image is published, so two ` +
+        `builds can ${by === 'copy' ? 'copy' : 'mount'} different files (often a tool the build then runs). ` +
+        'Pin a version tag or a @sha256 digest.');
+}
+/** The images (and stages) a stage takes files from, as written, in the order of their instructions' kinds. */
+function imagesTaken(stage) {
+    return [
+        ...stage.copiesFrom.map((from, i) => ({ from, span: stage.copiesFromSpans[i], by: 'copy' })),
+        ...stage.mountsFrom.map((from, i) => ({ from, span: stage.mountsFromSpans[i], by: 'mount' })),
+    ];
+}
+/** A finding's key for an image a stage takes files from (`COPY --from=uv:latest`). */
+function takenKey(taken) {
+    return taken.by === 'copy' ? `COPY --from=${taken.from}` : `RUN --mount from=${taken.from}`;
+}
+/**
+ * How a finding names an image a stage takes files from: `"uv:${V}" (with ARG defaults: "uv:0.5"),
+ * which COPY --from in stage "build" copies files out of`, or `..., which a RUN --mount in stage
+ * "build" mounts`.
+ */
+function takenPhrase(stage, from, resolved, by) {
+    const image = resolved === from ? `"${from}"` : `"${from}" (with ARG defaults: "${resolved}")`;
+    const where = stage.from.name ? ` in stage "${stage.from.name}"` : '';
+    return by === 'copy'
+        ? `${image}, which COPY --from${where} copies files out of`
+        : `${image}, which a RUN --mount${where} mounts`;
+}
+/**
+ * The image a `COPY --from` value names, with its ARG defaults substituted, and how it is pinned as
+ * a FROM of it would be ({@link judgeImageText}). Undefined for a stage (by name or index, any case),
+ * a template, and a value the defaults leave open.
+ */
+function copiedImage(model, stage, from, vars) {
     const namesStage = (text) => /^\d+$/.test(text) || model.stages.some((s) => s.from.name?.toLowerCase() === text.toLowerCase());
     if (namesStage(from) || TEMPLATE_START.test(from))
         return undefined;
     const { text } = (0,dockerfile_words/* expandVariables */.i7)(from, vars, model.escapeChar);
     if (text.includes(dockerfile_words/* UNRESOLVED */.gm) || namesStage(text))
         return undefined;
-    // Judged as a FROM of that image is (scratch, a digest, a version tag and a channel of a version in
-    // the name pin it); a local image is pinned by what builds or tags it, so is one built here.
-    const verdict = judgeImageText(model, stage, text, []);
-    if ((verdict.kind !== 'latest' && verdict.kind !== 'untagged') || verdict.local || own(text)) {
-        return undefined;
-    }
-    const image = text === from ? `"${from}"` : `"${from}" (with ARG defaults: "${text}")`;
-    const where = stage.from.name ? ` in stage "${stage.from.name}"` : '';
-    const tag = verdict.kind === 'untagged'
-        ? 'has no tag or digest, so it means "latest", which is'
-        : `${(0,image_ref/* movingTagPhrase */.cf)(verdict.tag)}${verdict.tag === 'latest' ? ', which is' : ': like "latest", it is'}`;
-    return (`Image ${image}, which COPY --from${where} copies files out of, ${tag} re-pointed whenever a new ` +
-        'image is published, so two builds can copy different files (often a tool the build then runs). ' +
-        'Pin a version tag or a @sha256 digest.');
+    return { text, verdict: judgeImageText(model, stage, text, []) };
 }
 /**
  * How each build of the repository found for a Dockerfile sets a FROM whose image its ARG defaults
@@ -32031,7 +32099,12 @@ function ownReleasePins(workspace, all) {
         return undefined;
     return `it pins only the project's own package (${own}, defined at the repository root): its version is the project's release, set when the project releases, with no third-party dependency for an updater to bump`;
 }
-/** The npm, Cargo or pub workspace roots whose entry would cover the manifest, nearest first. */
+/**
+ * The npm, Cargo or pub workspace roots whose entry would cover the manifest, nearest first; for
+ * Gradle, the directories above it (or its own) that hold a multi-project build's settings
+ * (`settings.gradle`, `settings.gradle.kts`); for Maven, those whose pom.xml lists modules. Dependabot
+ * reads a Gradle or Maven build from its root, whose entry updates every project of it.
+ */
 function workspaceRoots(ws, m) {
     if (m.ecosystem === 'npm')
         return npmWorkspaceRoots(ws, m.dir);
@@ -32039,8 +32112,17 @@ function workspaceRoots(ws, m) {
         return cargoWorkspaceRoots(ws, m.dir);
     if (m.ecosystem === 'pub')
         return pubWorkspaceRoots(ws, m.dir);
+    const within = (d, f) => (d === '' ? f : `${d}/${f}`);
+    if (m.ecosystem === 'gradle') {
+        return [m.dir, ...update_coverage_ancestors(m.dir)].filter((d) => GRADLE_SETTINGS.some((f) => ws.has(within(d, f))));
+    }
+    if (m.ecosystem === 'maven') {
+        return [m.dir, ...update_coverage_ancestors(m.dir)].filter((d) => /<module>/.test(ws.text(within(d, 'pom.xml')) ?? ''));
+    }
     return [];
 }
+/** The settings file at the root of a Gradle multi-project build. */
+const GRADLE_SETTINGS = ['settings.gradle', 'settings.gradle.kts'];
 /** Whether an entry of the manifest's ecosystem names its directory or a directory that covers it. */
 /** Whether every image of a Dockerfile manifest is a tag without a number and without a digest (a codename). */
 function codenamesOnly(m) {
@@ -32662,7 +32744,7 @@ const dockerfileAddUrl = (0,types/* defineEvaluator */.D)({
 
 /**
  * `dockerfile.base-image-digest`: stages built FROM an external image that carries a version tag but
- * no `@sha256:` digest. A tag can be re-pushed, so only a digest names the exact image that was
+ * no `@sha256:` digest, and the images COPY --from copies files out of, judged alike. A tag can be re-pushed, so only a digest names the exact image that was
  * reviewed. Untagged and `latest` images are left to `dockerfile.base-image` (one finding per line);
  * `scratch`, earlier stages and versions that depend on an ARG without a default are not judged. An
  * image a build of the repository tags (the project's own, see image-builds.ts), a development stage
@@ -32681,7 +32763,7 @@ const dockerfileBaseImageDigest = (0,types/* defineEvaluator */.D)({
     affectedBy: everyDockerfile,
     // A workflow or Makefile tells them something only when it names a container engine.
     screenedReads: IMAGE_COMMAND_READS,
-    summary: 'Dockerfile stages whose external base image has a tag but no @sha256 digest.',
+    summary: 'Dockerfile stages whose external base image, or an image COPY --from or RUN --mount takes files from, has a tag but no @sha256 digest.',
     schema: { type: 'object', additionalProperties: false, properties: {} },
     evaluate({ workspace }) {
         const findings = [];
@@ -32701,6 +32783,25 @@ const dockerfileBaseImageDigest = (0,types/* defineEvaluator */.D)({
                 ? parsers_dockerfile/* BASE_IMAGE_ONLY */.BC
                 : (developmentEnvironmentNote(workspace, model) ?? toolingImageNote(file, published));
             for (const stage of model.stages) {
+                // The images its COPY --from and RUN --mount from= take files from, pulled as a base image
+                // is: one with a version tag and no digest. Moving tags are dockerfile.base-image's; images
+                // built or tagged here, or that no registry serves, have no digest to add.
+                for (const taken of imagesTaken(stage)) {
+                    const copied = copiedImage(model, stage, taken.from, vars);
+                    const ref = copied?.verdict.kind === 'pinned' ? (0,image_ref/* parseImageRef */.Q)(copied.text) : undefined;
+                    if (!copied || !ref || ref.digest !== undefined || isLocalOnlyImage(ref) || own(copied.text))
+                        continue;
+                    const message = `Image ${takenPhrase(stage, taken.from, copied.text, taken.by)}, is pinned by tag only: a tag ` +
+                        `can be re-pushed, so rebuilds may ${taken.by === 'copy' ? 'copy' : 'mount'} different files. ` +
+                        'Add its digest (`image:tag@sha256:...`) and let Dependabot or Renovate update it.';
+                    const parent = isOfficialImage(copied.text) && officialImageSource(workspace);
+                    const note = (parent ? OFFICIAL_IMAGE_PARENT : fileNote) ?? developmentStage(model, stage);
+                    const location = (0,core_location/* locationFromSpan */.Cx)(file, taken.span ?? stage.from.span);
+                    const key = takenKey(taken);
+                    findings.push(note
+                        ? { message: `${message.slice(0, -1)} (${note}).`, location, key, confidence: 'low' }
+                        : { message, location, key });
+                }
                 // One finding for the FROM lines that take their image from the same ARG: one edit fixes them.
                 const repeats = repeated.get(stage);
                 if (repeated.has(stage) && !repeats)
@@ -34749,6 +34850,17 @@ const REQUEST_SCHEMA = {
                 message: { type: 'string', minLength: 1, description: 'Added to the message.' },
             },
         },
+        shownOnly: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['message'],
+            description: 'For a request in a build that sends no credential and whose answer is only printed or discarded ' +
+                '(not stored, captured, piped or run, nor in a loop, branch or function whose output the file may ' +
+                'pipe or store): graded as `runtime`, with this message added.',
+            properties: {
+                message: { type: 'string', minLength: 1, description: 'Added to the message.' },
+            },
+        },
         statusOnly: {
             type: 'object',
             additionalProperties: false,
@@ -34767,9 +34879,21 @@ const REQUEST_SCHEMA = {
  * `script`: the text of the script that holds it, for whether it probes its own server.
  */
 function gradeRequest(message, request, facts, build, script) {
-    const runtime = !build && facts.feeds === undefined;
+    // A request in a build whose answer is only printed or thrown away puts nothing into the build: it
+    // is graded as a request to a service, and says why.
+    const shown = build &&
+        request.shownOnly !== undefined &&
+        facts.shownOnly &&
+        !facts.head &&
+        !facts.credential &&
+        script !== undefined &&
+        !script.groupsOutput();
+    const runtime = (!build || shown) && facts.feeds === undefined;
     const out = runtime
-        ? { message: request.runtime.message, severity: request.runtime.severity }
+        ? {
+            message: shown ? `${request.runtime.message} ${request.shownOnly.message}` : request.runtime.message,
+            severity: request.runtime.severity,
+        }
         : { message };
     if (runtime && request.healthcheck && script && probesItself(script, facts)) {
         out.confidence = request.healthcheck.confidence;
@@ -34842,6 +34966,16 @@ function gradeTrustedHost(message, grading, host, named, command) {
         message: `${message} ${grading.internal.message.replaceAll('{host}', shown)}`,
         confidence: grading.internal.confidence,
     };
+}
+/**
+ * The end of a compound command (`done`, `fi`, `esac`, `}`, `)`) whose output is piped or stored as a
+ * whole (`done | sh`, `done < list | sh`, `} > out`), or a function definition (its calls may be): a request on a line of
+ * such a file may print into a pipe or a file that its own line does not show.
+ */
+const GROUPED_OUTPUT = /(?:^|[\s;&])(?:done|fi|esac|\}|\))(?:[ \t<][^\n|>]{0,256})?[|>]|\b[A-Za-z_][\w-]{0,63}[ \t]*\(\)[ \t]*(?:\{|$)|(?:^|[\s;&])function[ \t]+[A-Za-z_]/m;
+/** Whether a file's text may pipe or redirect a block's output as a whole (see {@link GROUPED_OUTPUT}). */
+function groupsOutput(text) {
+    return GROUPED_OUTPUT.test(text);
 }
 /** A script named as a container's health check (`healthcheck.sh`, `docker-healthcheck`, `health-check.sh`). */
 const HEALTHCHECK_NAME = /health[-_.]?check/i;
@@ -35150,7 +35284,12 @@ function scanShellFile(file, text, patterns, commentPrefixes, build, out) {
     const ordinals = new Map();
     // The variables the script sets, read once and only for a request that may probe its own server.
     let defaults;
-    const script = { path: file, defaults: () => (defaults ??= hostDefaults(text)) };
+    let grouped;
+    const script = {
+        path: file,
+        defaults: () => (defaults ??= hostDefaults(text)),
+        groupsOutput: () => (grouped ??= groupsOutput(text)),
+    };
     forEachLogicalLine(text, (line) => {
         if (commentPrefixes.length > 0 && isComment(line.text, commentPrefixes))
             return;
@@ -36397,11 +36536,11 @@ const k8sImageTag = (0,types/* defineEvaluator */.D)({
                 're-pointed and a pod restarts. Pin a version tag or a @sha256 digest.', `image:${ref.raw}`);
             const edit = rendered?.edited;
             const production = edit || rendered?.by !== undefined ? undefined : productionOf(workspace, c, shown);
-            if (shown.tag !== undefined && TOOL_SET_TAG.test(shown.tag)) {
-                // `set-by-chartpress`: the committed tag is a stand-in that a release step overwrites.
-                finding.message +=
-                    ` But the tag "${shown.tag}" says a release or build step writes the real one: check the tag ` +
-                        'that step writes.';
+            const standIn = shown.tag === undefined ? undefined : standInTag(shown.tag);
+            if (standIn) {
+                // `set-by-chartpress`, `linkerdVersionValue`: the committed tag is a stand-in that a release
+                // step overwrites.
+                finding.message += ` But the tag "${shown.tag}" ${standIn}: check the tag that step writes.`;
                 finding.confidence = 'low';
             }
             else if (production) {
@@ -36430,6 +36569,26 @@ const k8sImageTag = (0,types/* defineEvaluator */.D)({
  * committed value is no tag anything runs, so a finding on it has low confidence.
  */
 const TOOL_SET_TAG = /^(?:(?:set|replaced|overwritten|overridden|injected|filled|updated|written)[-_.]?(?:by|in|at|on)[-_.].+|placeholder|replace[-_.]?me|to[-_.]?be[-_.](?:set|replaced|filled))$/i;
+/** Words of a tag that name the value it stands for: no channel of a published image is named so. */
+const STAND_IN_WORDS = new Set(['version', 'tag']);
+/**
+ * Why a committed tag is a stand-in that a release or build step replaces, or undefined: it names
+ * that step or says it is one ({@link TOOL_SET_TAG}), or one of its words, split at separators and
+ * where a capital follows a lower-case letter, names the value it stands for (`linkerdVersionValue`,
+ * which a chart's release script rewrites to the version; `app-version`, `image-tag`).
+ */
+function standInTag(tag) {
+    if (TOOL_SET_TAG.test(tag))
+        return 'says a release or build step writes the real one';
+    const words = tag
+        .replace(/([a-z])(?=[A-Z])/g, '$1-')
+        .toLowerCase()
+        .split(/[-_.]+/);
+    if (words.some((w) => STAND_IN_WORDS.has(w))) {
+        return 'is named for the value it stands for, which a release or build step writes';
+    }
+    return undefined;
+}
 /**
  * A segment of a manifest's file name that marks a copy of another for a pre-production environment:
  * `worker.release.yaml` beside `worker.yaml`, `api.staging.yaml`, `sync.release-raw.yaml` beside
@@ -47922,7 +48081,7 @@ function membershipGate(workflow, job, step) {
             .find(Boolean);
         if (own)
             return own;
-        const failing = associationCheck(job, step) ?? permissionCheck(job, step);
+        const failing = associationCheck(job, step) ?? permissionCheck(job, step) ?? scriptPermissionCheck(job, step);
         if (failing)
             return failing;
     }
@@ -48121,6 +48280,51 @@ function permissionCheck(job, step) {
     }
     return undefined;
 }
+/** An `if:` that only repeats the default (`success()`): the step runs whenever no earlier one failed. */
+const DEFAULT_CONDITION = /^\s*(?:\$\{\{\s*)?success\(\s*\)\s*(?:\}\}\s*)?$/i;
+/** Octokit's call for a user's permission on the repository, in a github-script. */
+const PERMISSION_METHOD = /\bgetCollaboratorPermissionLevel\s*\(/;
+/**
+ * An earlier github-script step of the job that fails it (`core.setFailed`, or a `throw`) unless
+ * Octokit says who commented has write permission (`github.rest.repos.getCollaboratorPermissionLevel`
+ * with `context.payload.comment.user.login` or `context.actor`, the answer tested for `write` or
+ * `admin`), as GitHub's own guidance for comment commands does. A failed step skips the steps after
+ * it, unless they or the job ask for `always()` or another status. Comments in the script are left
+ * out. The pull request's author and where its head lives are not checked here: medium confidence.
+ */
+function scriptPermissionCheck(job, step) {
+    if ((0,conditions/* runsPastFailures */.on)(step.if) || (0,conditions/* runsPastFailures */.on)(job.if))
+        return undefined;
+    for (const earlier of job.steps) {
+        if (earlier.index >= step.index)
+            break;
+        const condition = earlier.if?.value;
+        if (condition !== undefined && !(typeof condition === 'string' && DEFAULT_CONDITION.test(condition)))
+            continue;
+        if (earlier.value['continue-on-error'] !== undefined)
+            continue;
+        if ((0,shared/* actionPathOf */.ps)(earlier.uses)?.toLowerCase() !== 'actions/github-script')
+            continue;
+        const written = earlier.with?.entries.get('script')?.value;
+        if (typeof written !== 'string')
+            continue;
+        // Comments say nothing the script does.
+        const script = written.replace(/\/\*[\s\S]*?\*\/|(^|[^:\\])\/\/[^\n]*/g, '$1');
+        if (!PERMISSION_METHOD.test(script) || !WRITE_TEST.test(script))
+            continue;
+        if (!/\bcore\.setFailed\s*\(|\bthrow\b/.test(script))
+            continue;
+        if (!/\bcontext\.payload\.comment\.user\.login\b|\bcontext\.actor\b/.test(script))
+            continue;
+        return {
+            step: (0,shared/* stepLabel */.vO)(earlier),
+            job: job.id,
+            action: 'actions/github-script',
+            how: "which asks the API whether who commented has write permission and fails the job otherwise, passes; the pull request's author and where its head lives are not checked",
+        };
+    }
+    return undefined;
+}
 function jobMembershipGate(workflow, job, seen) {
     if (seen.has(job.id))
         return undefined;
@@ -48260,6 +48464,9 @@ function stepOutput(ref, job, before) {
     if (ref.path[0] !== 'steps' || ref.path[2] !== 'outputs' || ref.path.length !== 4)
         return undefined;
     const step = job.steps.find((s) => s.index < before && typeof s.id?.value === 'string' && s.id.value.toLowerCase() === ref.path[1]);
+    if (step?.run && membershipScript(step.run.value, ref.path[3])) {
+        return { step: String(step.id.value), job: job.id, action: 'a run: script', how: SCRIPTED_CHECK };
+    }
     const action = (0,shared/* actionPathOf */.ps)(step?.uses);
     if (!step || !action || !MEMBERSHIP_ACTION.test(action))
         return undefined;
@@ -48269,6 +48476,24 @@ function stepOutput(ref, job, before) {
         action: step.uses.value.replace(/@.*$/, ''),
         how: NAMED_CHECK,
     };
+}
+/**
+ * A REST call for a user's permission on a repository or membership of an organisation or team
+ * (`/repos/o/r/collaborators/$U/permission`, `/orgs/o/memberships/$U`, `/orgs/o/members/$U`,
+ * `/orgs/o/teams/t/memberships/$U`).
+ */
+const MEMBERSHIP_CALL = /\/collaborators\/[^\s/]{1,256}\/permission\b|\/orgs\/[^\s/]{1,256}\/(?:teams\/[^\s/]{1,256}\/)?(?:memberships|members)\/[^\s/]{1,256}/;
+const SCRIPTED_CHECK = "which asks GitHub's API for the membership or permission of who acted or opened the pull request before it writes that output, says so; what it checks is not judged here";
+/**
+ * Whether a `run:` script decides the step output `output` after asking the REST API, through an API
+ * client, for a user's permission or membership ({@link MEMBERSHIP_CALL}): it writes the output to
+ * `$GITHUB_OUTPUT` and the call is one of its commands (not a comment or a printed string).
+ */
+function membershipScript(script, output) {
+    const escaped = output.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    if (!/GITHUB_OUTPUT/.test(script) || !new RegExp(`(?:^|[\\s"'{])${escaped}=`, 'im').test(script))
+        return false;
+    return MEMBERSHIP_CALL.test(commandText(script, API_CLIENTS));
 }
 /** git commands that only move between what the clone already holds (they bring no commits in). */
 const LOCAL_SWITCH = /^git\s+(?:checkout|switch)\b/;
@@ -49578,11 +49803,11 @@ function checkedVariables(lines, at, assignedAt, values) {
         const set = values.lines.get(name);
         if (!set || values.inFunction.has(name))
             return false;
-        const last = Math.max(...set);
-        for (let k = Math.max(from, last) + 1; k < at; k++)
+        const last = Math.max(from, ...set);
+        for (let k = last + 1; k < at; k++)
             if (!values.conditional.has(k) && guardedBy(lines, k, name))
                 return true;
-        return false;
+        return inMatchingBranch(lines, at, name, last);
     });
     return all ? unique : undefined;
 }
@@ -49612,6 +49837,26 @@ function guardedBy(lines, k, name) {
     }
     const inline = new RegExp(`^\\s*\\[\\[\\s*${v}\\s*=~\\s*(\\S+)\\s*\\]\\]\\s*\\|\\|\\s*exit\\s+[1-9]`).exec(text);
     return inline !== null && strictPattern(inline[1]);
+}
+/**
+ * Whether the write on line `at` is in the branch an `if [[ "$NAME" =~ ^...$ ]]; then` opens on a
+ * line after `after` (the variable's last assignment), with a pattern that admits no line break (as
+ * {@link guardedBy} requires): the line is written only when the value matches. Only straight lines
+ * may stand between the `if` and the write: an `else`, `elif`, `fi` or another compound command
+ * there may put the write in another branch, and is not followed.
+ */
+function inMatchingBranch(lines, at, name, after) {
+    const v = `"?\\$\\{?${name}\\}?"?`;
+    const opens = new RegExp(`^if\\s+\\[\\[\\s*${v}\\s*=~\\s*(\\S+)\\s*\\]\\]\\s*;\\s*then\\s*(?:#.*)?$`);
+    for (let j = at - 1; j > after; j--) {
+        const text = lines[j].text.trim();
+        const guard = opens.exec(text);
+        if (guard)
+            return strictPattern(guard[1]);
+        if (/^(?:fi|else|elif|done|esac|if|while|until|for|case|select)\b/.test(text))
+            return false;
+    }
+    return false;
 }
 const DECLARES = new Set(['export', 'local', 'readonly', 'declare', 'typeset']);
 const ASSIGNED_NAME = /^([A-Za-z_]\w*)(?:\[[^\]]*\])?\+?=/;
@@ -49896,13 +50141,14 @@ const workflowGithubEnv = (0,types/* defineEvaluator */.D)({
                     if (!found)
                         continue;
                     // Every variable the line writes is checked against an anchored pattern that admits no
-                    // line break, and the script exits otherwise: low, shown to auditors, as the check is read
+                    // line break, and the script exits, or skips the write, otherwise: low, shown to auditors,
+                    // as the check is read
                     // from the script's text.
                     const patterns = w.checked?.filter((n) => !w.stripped?.includes(n)) ?? [];
                     const checked = w.checked
                         ? [
                             patterns.length > 0
-                                ? ` The script first checks ${patterns.map((n) => `$${n}`).join(', ')} against an anchored pattern that admits no line break, and exits otherwise.`
+                                ? ` The script checks ${patterns.map((n) => `$${n}`).join(', ')} against an anchored pattern that admits no line break before it writes the line, and exits or skips the write otherwise.`
                                 : '',
                             w.stripped
                                 ? ` The script sets ${w.stripped.map((n) => `$${n}`).join(', ')} through tr, which deletes or replaces every line feed (the runner ends a line at a line feed only).`
@@ -55670,7 +55916,7 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
                         continue;
                     const at = text.locate(r.start, r.end);
                     const f = reparsedFinding(r, script.slice(r.start, r.end), flows, at, job, step, relay);
-                    judgeReach(f, flows, source, events, insiders);
+                    judgeReach(workspace, f, flows, source, events, insiders);
                     findings.push(f);
                 }
             },
@@ -55709,7 +55955,7 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
                     : false;
                 for (const group of byReference(flows)) {
                     const f = template_injection_finding(expr, group, sink, owner, shellOf(step, job, source), file, relay);
-                    judgeReach(f, group, source, events, insiders);
+                    judgeReach(workspace, f, group, source, events, insiders);
                     if (entry && sink === 'run:') {
                         if (!entry.tainted.includes(expr))
                             entry.tainted.push(expr);
@@ -55734,7 +55980,7 @@ const workflowTemplateInjection = (0,types/* defineEvaluator */.D)({
  * Lowers a finding by who can reach it: a job only insiders can start (low confidence), a value set
  * only on the workflow's pull_request runs, or a workflow on pull_request only (low severity).
  */
-function judgeReach(f, group, source, events, insiders) {
+function judgeReach(workspace, f, group, source, events, insiders) {
     if (insiders) {
         f.message +=
             ' The job only runs for pull requests from this repository, named authors or trusted members, so only they could exploit it.';
@@ -55743,6 +55989,11 @@ function judgeReach(f, group, source, events, insiders) {
     if (!pullRequestOnly(source) && carriedOnPullRequestOnly(group, source, events)) {
         f.message +=
             " The value is set only on the workflow's pull_request runs (its other triggers do not carry it): a fork's run gets a read-only token and no secrets, and runs the workflow as the pull request has it, so whoever writes the text could run code there anyway.";
+        f.severity = 'low';
+    }
+    const callers = callersOnPullRequestOnly(workspace, group, source);
+    if (callers) {
+        f.message += ` The value is set only on the pull_request runs of the workflow that passes it (${callers}; its other triggers do not carry it), and a called workflow runs in its caller's run: a fork's run gets a read-only token and no secrets, and runs the workflow as the pull request has it, so whoever writes the text could run code there anyway.`;
         f.severity = 'low';
     }
     if (pullRequestOnly(source)) {
@@ -55763,17 +56014,15 @@ function reparsedFinding(r, written, flows, at, job, step, relays) {
     const shown = origins.slice(0, 3).join('; ');
     const more = origins.length > 3 ? ` (and ${origins.length - 3} more)` : '';
     const what = arbitrary ? 'attacker-controlled text' : 'an attacker-influenced value';
-    const inputs = flows.every((f) => f.origin.input !== undefined);
-    const dispatched = flows.every((f) => f.origin.input === 'workflow_dispatch' ||
-        (f.origin.input === 'repository_dispatch' && relay === undefined));
+    const chooser = chosenBy(flows, relay);
     return {
-        message: `"${written}" in run: is expanded by the shell into the code that ${r.program} runs, so the ${what} it holds becomes code there: ${shown}${more}. ` +
+        message: `"${written}" in run: is expanded by the shell into the code that ${r.program} runs, so the ${what} it holds becomes code there: ${shown}${more}.${chooser.note} ` +
             `Pass the value to that program as data: an argument (bash -c '... "$1"' _ "$${r.name}"), or read from the environment by the program itself ("$${r.name}" inside single quotes for a shell, os.environ["${r.name}"], process.env.${r.name}).`,
         location: at,
         key: `${job?.id ?? ''}/${(0,shared/* stepLabel */.vO)(step)}/reparsed/${r.name}`,
         severity: arbitrary ? 'high' : 'medium',
         unfixable: 'the program that parses the value has to be given it as data by hand',
-        ...(dispatched ? { confidence: 'low' } : inputs ? { confidence: 'medium' } : {}),
+        ...(chooser.confidence ? { confidence: chooser.confidence } : {}),
     };
 }
 /**
@@ -55813,17 +56062,17 @@ function scriptCodeFindings(workspace, flow, source, job, step, relays, reposito
         const shown = origins.slice(0, 3).join('; ');
         const more = origins.length > 3 ? ` (and ${origins.length - 3} more)` : '';
         const what = arbitrary ? 'attacker-controlled text' : 'an attacker-influenced value';
-        const inputs = flows.every((f) => f.origin.input !== undefined);
+        const chooser = chosenBy(flows, relay);
         const f = {
-            message: `"${v.text}" in ${GITHUB_SCRIPT_SINK} is passed to ${v.program}, which parses it as code, so the ${what} it holds runs there: ${shown}${more}. ` +
+            message: `"${v.text}" in ${GITHUB_SCRIPT_SINK} is passed to ${v.program}, which parses it as code, so the ${what} it holds runs there: ${shown}${more}.${chooser.note} ` +
                 'Give the value to the program as data: an argument list without a shell (exec.exec(\'git\', [..., value])), or an environment variable the program reads itself (env: { VALUE: ... } in exec options, read as "$VALUE" inside single quotes).',
             location: at,
             key: `${job?.id ?? ''}/${(0,shared/* stepLabel */.vO)(step)}/script-code/${v.text}`,
             severity: arbitrary ? 'high' : 'medium',
             unfixable: 'the program that parses the value has to be given it as data by hand',
-            ...(inputs ? { confidence: 'medium' } : {}),
+            ...(chooser.confidence ? { confidence: chooser.confidence } : {}),
         };
-        judgeReach(f, flows, source, events, insiders);
+        judgeReach(workspace, f, flows, source, events, insiders);
         out.push(f);
     }
     return out;
@@ -55952,6 +56201,40 @@ function pullRequestOnly(source) {
         return false;
     const events = (0,shared/* eventsOf */.XL)(source);
     return events.size > 0 && [...events].every((e) => e === 'pull_request');
+}
+/**
+ * The workflows of this repository that pass every flow's value in from another file, when each
+ * sets it only on its pull_request runs: the flow's farthest hop is in a workflow (not a reusable
+ * one, whose own callers decide) whose triggers carry the context it comes from on `pull_request`
+ * alone (`github.head_ref` in a workflow on pull_request, push and schedule). A called workflow runs
+ * in its caller's run, with its token and secrets; the free text of a caller elsewhere (the input
+ * itself) runs in that caller's run, not here. Undefined when a flow stays in the sink's file, comes
+ * from another input, or its caller's triggers are not known.
+ */
+function callersOnPullRequestOnly(workspace, flows, source) {
+    const callers = new Set();
+    for (const flow of flows) {
+        // What a caller elsewhere passes runs in its own run, with its own token and secrets.
+        if (flow.origin.input === 'workflow_call')
+            continue;
+        if (flow.origin.input !== undefined)
+            return undefined;
+        const far = flow.origin.via[flow.origin.via.length - 1]?.location.path;
+        if (far === undefined || far === source.path)
+            return undefined;
+        const caller = (0,parsers_workflow/* readWorkflowSource */.$Z)(workspace, far);
+        if (caller?.kind !== 'workflow')
+            return undefined;
+        const triggers = [...(0,shared/* eventsOf */.XL)(caller)];
+        const carried = (0,event_guards/* contextEvents */.Pj)(flow.origin.text) ?? heldEvents(flow.origin.text);
+        if (triggers.length === 0 || triggers.includes('workflow_call') || !carried)
+            return undefined;
+        const live = triggers.filter((e) => carried.includes(e));
+        if (live.length === 0 || live.some((e) => e !== 'pull_request'))
+            return undefined;
+        callers.add(far);
+    }
+    return callers.size > 0 ? [...callers].sort().join(', ') : undefined;
 }
 /**
  * The events of a run on which a flow's value can reach the sink: those the sink runs on (`events`)
@@ -56106,43 +56389,47 @@ function template_injection_finding(expr, flows, sink, owner, shell, file, relay
     const alias = expr.definedAt
         ? ` (written at line ${expr.definedAt.startLine} and expanded here through a YAML alias)`
         : '';
-    // Only the free text of an input that nothing in this repository passes: a reusable workflow or
-    // action that runs here only for callers elsewhere, a real risk to them whenever one passes
-    // untrusted text, which cannot be known from this repository (medium). Text typed into a manual
-    // run, or sent in a repository_dispatch event, comes from someone with write access, who could
-    // change the workflow anyway (low: out of the regular view, like injections in jobs only insiders
-    // can start); unless a workflow here relays outsiders' events into dispatches, whose payload is
-    // then taken for their text.
-    const chosen = (f) => f.origin.input === 'repository_dispatch' && relay !== undefined ? undefined : f.origin.input;
-    const dispatched = (f) => chosen(f) === 'workflow_dispatch' || chosen(f) === 'repository_dispatch';
-    const onlyInputs = flows.every((f) => chosen(f) !== undefined);
-    const onlyDispatch = flows.every(dispatched);
-    // Run in this repository by its own callers (followed through chains of calls), or by hand, and no
-    // caller here passes untrusted text (what they pass is followed as flows of its own): the value
-    // is fixed or an insider's here, and only a caller elsewhere, running it in its own context with
-    // its own secrets, could pass text (low, as a manual run's). Not dropped: the expression still
-    // splices whatever a caller passes into code, which a fixed value reaching the sink directly does
-    // not.
-    const ranHere = (f) => (f.origin.callers?.length ?? 0) > 0 || f.origin.manual === true;
-    const calledHere = onlyInputs && !onlyDispatch && flows.every((f) => dispatched(f) || ranHere(f));
-    const callersNote = calledHere ? calledHereNote(flows) : '';
+    const chooser = chosenBy(flows, relay);
     const written = file === 'env'
         ? ' The line writes it to $GITHUB_ENV, so a line break in it also sets variables (LD_PRELOAD, NODE_OPTIONS, ...) for every later step.'
         : file === 'path'
             ? ' The line writes it to $GITHUB_PATH, so it also decides where every later step finds its commands.'
             : '';
     return {
-        message: `"${ref}" in ${sink}${alias} is substituted into the code before it runs and can carry ${what}: ${shown}${more}.${written}${callersNote} ` +
+        message: `"${ref}" in ${sink}${alias} is substituted into the code before it runs and can carry ${what}: ${shown}${more}.${written}${chooser.note} ` +
             remediation(sink, shell),
         location: expr.locate(first.ref.start, first.ref.end),
         key: `${owner}/${sink}/${ref}`,
         severity: arbitrary ? 'high' : 'medium',
-        ...(onlyDispatch || calledHere
-            ? { confidence: 'low' }
-            : onlyInputs
-                ? { confidence: 'medium' }
-                : {}),
+        ...(chooser.confidence ? { confidence: chooser.confidence } : {}),
     };
+}
+/**
+ * How sure a finding is by who chooses the values its flows carry, and the note that says so (empty
+ * unless its callers here are what lowers it). Only the free text of an input that nothing in this
+ * repository passes: a reusable workflow or action that runs here only for callers elsewhere, a real
+ * risk to them whenever one passes untrusted text, which cannot be known from this repository
+ * (medium). Text typed into a manual run, or sent in a repository_dispatch event, comes from someone
+ * with write access, who could change the workflow anyway (low: out of the regular view, like
+ * injections in jobs only insiders can start); unless a workflow here relays outsiders' events into
+ * dispatches (`relay`), whose payload is then taken for their text. An input run in this repository
+ * by its own callers (followed through chains of calls), or by hand, that no caller here passes
+ * untrusted text (what they pass is followed as flows of its own) is fixed or an insider's here, and
+ * only a caller elsewhere, running it in its own context with its own secrets, could pass text (low,
+ * as a manual run's). Not dropped: the expression still splices whatever a caller passes into code,
+ * which a fixed value reaching the sink directly does not.
+ */
+function chosenBy(flows, relay) {
+    const chosen = (f) => f.origin.input === 'repository_dispatch' && relay !== undefined ? undefined : f.origin.input;
+    const dispatched = (f) => chosen(f) === 'workflow_dispatch' || chosen(f) === 'repository_dispatch';
+    const onlyInputs = flows.every((f) => chosen(f) !== undefined);
+    const onlyDispatch = flows.every(dispatched);
+    const ranHere = (f) => (f.origin.callers?.length ?? 0) > 0 || f.origin.manual === true;
+    const calledHere = onlyInputs && !onlyDispatch && flows.every((f) => dispatched(f) || ranHere(f));
+    const note = calledHere ? calledHereNote(flows) : '';
+    if (onlyDispatch || calledHere)
+        return { confidence: 'low', note };
+    return onlyInputs ? { confidence: 'medium', note } : { note };
 }
 /** Callers named in a note before the rest are counted. */
 const NAMED_CALLERS = 3;
@@ -59842,10 +60129,17 @@ function closesLiteral(line, flagAt, quote) {
     }
     return n % 2 === 1;
 }
-/** `docker login -p secret`, `sshpass -p secret`: the value follows `-p` after a space. */
-const SPACED_P = /\b(docker[ \t]+login|podman[ \t]+login|helm[ \t]+registry[ \t]+login|sshpass)\b[^\n|;&]{0,200}?(?<![\w-])-p[ \t]+(["']?)([^\s"'`-][^\s"'`]{0,255})\2/g;
-/** `mysql -psecret`: attached to the flag (`-p name` prompts for the password and names a database). */
-const ATTACHED_P = /\b(mysql|mysqladmin|mysqldump)\b[^\n|;&]{0,200}?(?<![\w-])-p(["']?)([^\s"'`-][^\s"'`]{0,255})\2/g;
+/**
+ * `docker login -p secret`, `sshpass -p secret`: the value follows `-p` after a space. The flag is a
+ * word of its own (a space before it), not the `:-p` of a default value (`${DB:-planetscale}`).
+ */
+const SPACED_P = /\b(docker[ \t]+login|podman[ \t]+login|helm[ \t]+registry[ \t]+login|sshpass)\b[^\n|;&]{0,200}?(?<=[ \t])-p[ \t]+(["']?)([^\s"'`-][^\s"'`]{0,255})\2/g;
+/**
+ * `mysql -psecret`: attached to the flag (`-p name` prompts for the password and names a database).
+ * The client is a command, not a URL's scheme (`mysql://u:$P@db/${DB:-planetscale}`), and the flag a
+ * word of its own.
+ */
+const ATTACHED_P = /\b(mysql|mysqladmin|mysqldump)\b(?!:\/\/)[^\n|;&]{0,200}?(?<=[ \t])-p(["']?)([^\s"'`-][^\s"'`]{0,255})\2/g;
 /** Passwords and tokens given as command-line flags. */
 const passwordFlagDetector = {
     id: 'password-flag',
@@ -61902,6 +62196,7 @@ function getDetector(id) {
 /* harmony export */   P: () => (/* binding */ defaultPassword),
 /* harmony export */   d9: () => (/* binding */ regexLike),
 /* harmony export */   "if": () => (/* binding */ decodedText),
+/* harmony export */   t$: () => (/* binding */ WORDS_NOTE),
 /* harmony export */   us: () => (/* binding */ standIn)
 /* harmony export */ });
 /* unused harmony exports WORDLIKE, wordy, selfNamed, DEFAULT_PASSWORDS */
@@ -62072,6 +62367,8 @@ function leetReadings(value) {
  * A value someone typed in place of a secret: a placeholder, a word or words, or its own name, also
  * spelled in leetspeak.
  */
+/** Why a secret's value of words has low confidence, in a finding's message (see {@link standIn}). */
+const WORDS_NOTE = "the value is a word, a phrase of words or names itself, as stand-ins and default passwords do: likely a default that the build or the deployment replaces, and no one's secret";
 function standIn(value) {
     return ((0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .isPlaceholder */ .wK)(value) ||
         WORDLIKE.test(value) ||
@@ -70108,6 +70405,8 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
                 copies: 0,
                 copiesFrom: [],
                 copiesFromSpans: [],
+                mountsFrom: [],
+                mountsFromSpans: [],
                 volumes: [],
                 placed: new Map(),
                 workdir: '/',
@@ -70133,6 +70432,18 @@ function parseDockerfile(path, text, lines = new workspace_lines/* LineIndex */.
         if (stage && copyFrom) {
             stage.copiesFrom.push(copyFrom);
             stage.copiesFromSpans.push(spanOf(fromFlag?.getValueRange() ?? ins.getRange()));
+        }
+        if (stage && keyword === 'RUN') {
+            for (const flag of ins.getFlags()) {
+                if (flag.getName().toLowerCase() !== 'mount')
+                    continue;
+                const option = flag.getOption('from');
+                const value = option?.getValue();
+                if (!option || !value)
+                    continue;
+                stage.mountsFrom.push(value);
+                stage.mountsFromSpans.push(spanOf(option.getValueRange() ?? flag.getRange()));
+            }
         }
         if (stage && (keyword === 'COPY' || keyword === 'ADD') && !copyFrom) {
             placeContextCopy(stage, ins, escapeChar);
@@ -73833,7 +74144,8 @@ function escapeRegExp(text) {
 /* harmony export */   m$: () => (/* binding */ CHART_TEMPLATE_GLOBS),
 /* harmony export */   qk: () => (/* binding */ HELM_TEMPLATE),
 /* harmony export */   tC: () => (/* binding */ excludedByKustomize),
-/* harmony export */   xK: () => (/* binding */ HELM_CHART_FILE)
+/* harmony export */   xK: () => (/* binding */ HELM_CHART_FILE),
+/* harmony export */   xT: () => (/* binding */ MANIFEST_TEMPLATE)
 /* harmony export */ });
 /* unused harmony exports isHelmTemplate, constantTruth, kustomizeRoots */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
@@ -73850,6 +74162,15 @@ function escapeRegExp(text) {
 const HELM_TEMPLATE = {
     kind: 'Helm chart template',
     reason: 'rendered at install time: check the output of helm template',
+};
+/**
+ * How the Kubernetes rules say, in their scope, that they left out a manifest template outside a
+ * chart: a file that does not parse as YAML because it holds placeholders a script fills (`{{ }}`,
+ * `{NAME}`, `@NAME@`).
+ */
+const MANIFEST_TEMPLATE = {
+    kind: 'manifest template',
+    reason: 'its placeholders are filled by a script before it is applied: check what that script writes',
 };
 /** How the Kubernetes rules say, in their scope, that they left a manifest of a chart's files/ out. */
 const HELM_CHART_FILE = {
@@ -75691,9 +76012,13 @@ function readK8sObjects(workspace, file) {
             return [];
         const parsed = (0,workspace_yaml/* parseYaml */.hN)(text);
         if (!parsed.ok) {
-            // Templating of any kind (`{{ }}`, or `{NAME}` placeholders a build step substitutes) means the
-            // file is not meant to parse as it stands.
-            if (!text.includes('{{') && !/\{[A-Z][A-Z0-9_]*\}/.test(text))
+            // Templating of any kind (`{{ }}`, or `{NAME}` or `@NAME@` placeholders a build step
+            // substitutes, as sed and configure do) means the file is not meant to parse as it stands: it
+            // is left out, and said so.
+            if (text.includes('{{') || /\{[A-Z][A-Z0-9_]*\}|@[A-Za-z_][A-Za-z0-9_]*@/.test(text)) {
+                workspace.leaveOut(file, k8s_files/* MANIFEST_TEMPLATE */.xT);
+            }
+            else
                 workspace.reportProblem({ path: file, ...parsed.error });
             return [];
         }
@@ -77218,11 +77543,18 @@ async function createParser() {
         },
     };
 }
+/**
+ * The first syntax error of a tree, in source order, at the innermost node that holds it: an error
+ * node that wraps a whole stretch of the file (the parser's recovery can start it at line 1, before
+ * the blocks it could still read) is passed through to the first error inside it, where the text
+ * stops making sense (`value_from {` inside an object, in Terraform 0.11's syntax).
+ */
 function firstError(root, lines) {
     const stack = [root];
     while (stack.length > 0) {
         const node = stack.pop();
-        if (node.isMissing || node.isError) {
+        const inner = node.isError && node.children.some((c) => c.hasError || c.isMissing);
+        if ((node.isMissing || node.isError) && !inner) {
             const at = lines.position(node.startIndex);
             const snippet = node.text.split('\n')[0].slice(0, 40);
             const message = node.isMissing
@@ -83707,6 +84039,14 @@ const BINARY_SNIFF_BYTES = 8000;
  * `chunks`, a bounded streaming read for the rules that must still look inside them (secrets).
  */
 /** Any character but whitespace: a text file without one holds nothing to check. */
+/** A JSON file, read by the YAML reader (JSON is YAML). */
+const JSON_FILE = /\.json$/i;
+/**
+ * How JSON's readers read a repeated key: the last value wins (`JSON.parse`, PHP's `json_decode`,
+ * Go's and Python's decoders), where YAML calls it an error. Composer files repeat a key on purpose
+ * to hold a comment (`"php": "A NOTE", "php": ">=7.2.5"`).
+ */
+const JSON_DIALECT = { duplicateKeys: 'last' };
 const NOT_BLANK = /\S/;
 /**
  * Grouping the files by name ending costs about what testing one or two glob lists or selectors path
@@ -84214,7 +84554,7 @@ class Workspace {
         const text = this.text(file);
         if (text === undefined)
             return undefined;
-        const result = (0,yaml/* parseYaml */.hN)(text);
+        const result = (0,yaml/* parseYaml */.hN)(text, undefined, JSON_FILE.test(file) ? JSON_DIALECT : undefined);
         this.yamlCache.set(file, result);
         if (!NOT_BLANK.test(text))
             this.blank.add(file);
