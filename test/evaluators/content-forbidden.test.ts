@@ -51,6 +51,21 @@ describe('content.forbidden', () => {
     ]);
   });
 
+  it('applies a pattern with paths only to those of the scanned files', async () => {
+    const findings = await run(
+      contentForbidden,
+      {
+        paths: ['**/Pipfile', '**/*.gradle'],
+        patterns: [{ pattern: '^url = "http://', message: 'source', paths: ['**/Pipfile'] }, 'allowInsecure'],
+      },
+      {
+        Pipfile: '[[source]]\nurl = "http://pypi.example/simple"\n',
+        'build.gradle': 'url = "http://www.apache.org/licenses/LICENSE-2.0.txt"\nallowInsecure\n',
+      },
+    );
+    expect(findings.map(at)).toEqual(['Pipfile:2:1', 'build.gradle:2:1']);
+  });
+
   it('keys findings by content, so a moved line keeps its key and repeats get ordinals', async () => {
     const options = { paths: ['*'], patterns: ['secret-token'] };
     const before = await run(contentForbidden, options, { 'x.txt': 'a\nsecret-token\n' });

@@ -43,6 +43,7 @@ export type ForbiddenPattern =
       request?: RequestGrading;
       trustedHost?: HostGrading;
       operands?: OperandGrading;
+      paths?: string[];
     };
 
 /**
@@ -81,6 +82,8 @@ interface CompiledPattern {
   operands:
     | { re: RegExp; subcommands: ReadonlySet<string>; confidence: Confidence; message: string }
     | undefined;
+  /** The files the pattern is for, among those scanned; undefined for all of them. */
+  paths: ((file: string) => boolean) | undefined;
 }
 
 /**
@@ -144,6 +147,11 @@ export const contentForbidden = defineEvaluator<ContentForbiddenOptions>({
             ),
             request: REQUEST_SCHEMA,
             trustedHost: HOST_SCHEMA,
+            paths: globList(
+              'Globs of the scanned files this pattern is for (a syntax one kind of file gives a meaning ' +
+                'to, such as a Pipfile source `url = "http://..."`, which means something else in another); ' +
+                'all of them when absent.',
+            ),
             operands: {
               type: 'object',
               additionalProperties: false,
@@ -215,16 +223,19 @@ export const contentForbidden = defineEvaluator<ContentForbiddenOptions>({
           confidence: spec.operands.confidence,
           message: spec.operands.message,
         },
+        paths: spec.paths?.length ? workspace.matcher(spec.paths) : undefined,
       };
     });
     const findings: RawFinding[] = [];
     const shell = options.shellPaths.length > 0 ? workspace.matcher(options.shellPaths) : undefined;
     const build = options.buildPaths?.length ? workspace.matcher(options.buildPaths) : () => false;
+    const limited = patterns.some((p) => p.paths);
     for (const file of selectFiles(workspace, options)) {
       const text = workspace.text(file);
       if (text === undefined) continue;
-      if (shell?.(file)) scanShellFile(file, text, patterns, options.commentPrefixes, build(file), findings);
-      else scanFile(file, text, patterns, options.commentPrefixes, findings);
+      const mine = limited ? patterns.filter((p) => !p.paths || p.paths(file)) : patterns;
+      if (shell?.(file)) scanShellFile(file, text, mine, options.commentPrefixes, build(file), findings);
+      else scanFile(file, text, mine, options.commentPrefixes, findings);
     }
     return findings;
   },
