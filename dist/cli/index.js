@@ -34215,6 +34215,9 @@ const contentForbidden = (0,types/* defineEvaluator */.D)({
                             'this expression (e.g. a URL of the local machine).'),
                         request: REQUEST_SCHEMA,
                         trustedHost: HOST_SCHEMA,
+                        paths: (0,shared/* globList */.Xq)('Globs of the scanned files this pattern is for (a syntax one kind of file gives a meaning ' +
+                            'to, such as a Pipfile source `url = "http://..."`, which means something else in another); ' +
+                            'all of them when absent.'),
                         operands: {
                             type: 'object',
                             additionalProperties: false,
@@ -34280,19 +34283,22 @@ const contentForbidden = (0,types/* defineEvaluator */.D)({
                     confidence: spec.operands.confidence,
                     message: spec.operands.message,
                 },
+                paths: spec.paths?.length ? workspace.matcher(spec.paths) : undefined,
             };
         });
         const findings = [];
         const shell = options.shellPaths.length > 0 ? workspace.matcher(options.shellPaths) : undefined;
         const build = options.buildPaths?.length ? workspace.matcher(options.buildPaths) : () => false;
+        const limited = patterns.some((p) => p.paths);
         for (const file of (0,shared/* selectFiles */.AL)(workspace, options)) {
             const text = workspace.text(file);
             if (text === undefined)
                 continue;
+            const mine = limited ? patterns.filter((p) => !p.paths || p.paths(file)) : patterns;
             if (shell?.(file))
-                scanShellFile(file, text, patterns, options.commentPrefixes, build(file), findings);
+                scanShellFile(file, text, mine, options.commentPrefixes, build(file), findings);
             else
-                scanFile(file, text, patterns, options.commentPrefixes, findings);
+                scanFile(file, text, mine, options.commentPrefixes, findings);
         }
         return findings;
     },
