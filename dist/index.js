@@ -30493,7 +30493,7 @@ function takenPhrase(stage, from, resolved, by) {
         : `${image}, which a RUN --mount${where} mounts`;
 }
 /**
- * The image a `COPY --from` value names, with its ARG defaults substituted, and how it is pinned as
+ * The image a `COPY --from` or `--mount ...,from=` value names, with its ARG defaults substituted, and how it is pinned as
  * a FROM of it would be ({@link judgeImageText}). Undefined for a stage (by name or index, any case),
  * a template, and a value the defaults leave open.
  */
@@ -32744,8 +32744,8 @@ const dockerfileAddUrl = (0,types/* defineEvaluator */.D)({
 
 /**
  * `dockerfile.base-image-digest`: stages built FROM an external image that carries a version tag but
- * no `@sha256:` digest, and the images COPY --from copies files out of, judged alike. A tag can be re-pushed, so only a digest names the exact image that was
- * reviewed. Untagged and `latest` images are left to `dockerfile.base-image` (one finding per line);
+ * no `@sha256:` digest, and the images COPY --from or a RUN --mount takes files from, judged alike.
+ * A tag can be re-pushed, so only a digest names the exact image that was reviewed. Untagged and `latest` images are left to `dockerfile.base-image` (one finding per line);
  * `scratch`, earlier stages and versions that depend on an ARG without a default are not judged. An
  * image a build of the repository tags (the project's own, see image-builds.ts), a development stage
  * no other stage builds on, a Dockerfile whose path marks a development or build-tool image that no
@@ -34855,8 +34855,8 @@ const REQUEST_SCHEMA = {
             additionalProperties: false,
             required: ['message'],
             description: 'For a request in a build that sends no credential and whose answer is only printed or discarded ' +
-                '(not stored, captured, piped or run, nor in a loop, branch or function whose output the file may ' +
-                'pipe or store): graded as `runtime`, with this message added.',
+                "(not stored, captured, piped or run, in a file that pipes or stores no block's or function's " +
+                'output as a whole): graded as `runtime`, with this message added.',
             properties: {
                 message: { type: 'string', minLength: 1, description: 'Added to the message.' },
             },
@@ -34969,8 +34969,8 @@ function gradeTrustedHost(message, grading, host, named, command) {
 }
 /**
  * The end of a compound command (`done`, `fi`, `esac`, `}`, `)`) whose output is piped or stored as a
- * whole (`done | sh`, `done < list | sh`, `} > out`), or a function definition (its calls may be): a request on a line of
- * such a file may print into a pipe or a file that its own line does not show.
+ * whole (`done | sh`, `done < list | sh`, `} > out`), or a function definition (its calls may be): a
+ * request on a line of such a file may print into a pipe or a file that its own line does not show.
  */
 const GROUPED_OUTPUT = /(?:^|[\s;&])(?:done|fi|esac|\}|\))(?:[ \t<][^\n|>]{0,256})?[|>]|\b[A-Za-z_][\w-]{0,63}[ \t]*\(\)[ \t]*(?:\{|$)|(?:^|[\s;&])function[ \t]+[A-Za-z_]/m;
 /** Whether a file's text may pipe or redirect a block's output as a whole (see {@link GROUPED_OUTPUT}). */
@@ -62369,12 +62369,12 @@ function leetReadings(value) {
     const readings = ['i', 'l'].map((one) => value.replace(/[013457$@]/g, (c) => (c === '1' ? one : (LEET[c] ?? c))));
     return readings[0] === readings[1] ? [readings[0]] : readings;
 }
+/** Why a secret's value of words has low confidence, in a finding's message (see {@link standIn}). */
+const WORDS_NOTE = "the value is a word, a phrase of words or names itself, as stand-ins and default passwords do: likely a default that the build or the deployment replaces, and no one's secret";
 /**
  * A value someone typed in place of a secret: a placeholder, a word or words, or its own name, also
  * spelled in leetspeak.
  */
-/** Why a secret's value of words has low confidence, in a finding's message (see {@link standIn}). */
-const WORDS_NOTE = "the value is a word, a phrase of words or names itself, as stand-ins and default passwords do: likely a default that the build or the deployment replaces, and no one's secret";
 function standIn(value) {
     return ((0,_values_js__WEBPACK_IMPORTED_MODULE_0__/* .isPlaceholder */ .wK)(value) ||
         WORDLIKE.test(value) ||

@@ -37,8 +37,8 @@ import {
 
 /**
  * `dockerfile.base-image-digest`: stages built FROM an external image that carries a version tag but
- * no `@sha256:` digest, and the images COPY --from copies files out of, judged alike. A tag can be re-pushed, so only a digest names the exact image that was
- * reviewed. Untagged and `latest` images are left to `dockerfile.base-image` (one finding per line);
+ * no `@sha256:` digest, and the images COPY --from or a RUN --mount takes files from, judged alike.
+ * A tag can be re-pushed, so only a digest names the exact image that was reviewed. Untagged and `latest` images are left to `dockerfile.base-image` (one finding per line);
  * `scratch`, earlier stages and versions that depend on an ARG without a default are not judged. An
  * image a build of the repository tags (the project's own, see image-builds.ts), a development stage
  * no other stage builds on, a Dockerfile whose path marks a development or build-tool image that no

@@ -284,7 +284,7 @@ export function takenPhrase(stage: Stage, from: string, resolved: string, by: Ta
 }
 
 /**
- * The image a `COPY --from` value names, with its ARG defaults substituted, and how it is pinned as
+ * The image a `COPY --from` or `--mount ...,from=` value names, with its ARG defaults substituted, and how it is pinned as
  * a FROM of it would be ({@link judgeImageText}). Undefined for a stage (by name or index, any case),
  * a template, and a value the defaults leave open.
  */

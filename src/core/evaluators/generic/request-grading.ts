@@ -92,8 +92,8 @@ export const REQUEST_SCHEMA = {
       required: ['message'],
       description:
         'For a request in a build that sends no credential and whose answer is only printed or discarded ' +
-        '(not stored, captured, piped or run, nor in a loop, branch or function whose output the file may ' +
-        'pipe or store): graded as `runtime`, with this message added.',
+        "(not stored, captured, piped or run, in a file that pipes or stores no block's or function's " +
+        'output as a whole): graded as `runtime`, with this message added.',
       properties: {
         message: { type: 'string', minLength: 1, description: 'Added to the message.' },
       },
@@ -151,7 +151,6 @@ export function gradeRequest(
     out.message = `${out.message} ${request.statusOnly.message}`;
     return out;
   }
-
   const hosts = facts.urls.map(internalHost);
   const host = hosts.length > 0 && hosts.every((h) => h !== undefined) ? hosts[0]! : undefined;
   if (host !== undefined) {
@@ -255,8 +254,8 @@ export interface ScriptProbe {
 
 /**
  * The end of a compound command (`done`, `fi`, `esac`, `}`, `)`) whose output is piped or stored as a
- * whole (`done | sh`, `done < list | sh`, `} > out`), or a function definition (its calls may be): a request on a line of
- * such a file may print into a pipe or a file that its own line does not show.
+ * whole (`done | sh`, `done < list | sh`, `} > out`), or a function definition (its calls may be): a
+ * request on a line of such a file may print into a pipe or a file that its own line does not show.
  */
 const GROUPED_OUTPUT =
   /(?:^|[\s;&])(?:done|fi|esac|\}|\))(?:[ \t<][^\n|>]{0,256})?[|>]|\b[A-Za-z_][\w-]{0,63}[ \t]*\(\)[ \t]*(?:\{|$)|(?:^|[\s;&])function[ \t]+[A-Za-z_]/m;

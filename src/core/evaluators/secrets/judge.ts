@@ -178,14 +178,14 @@ function leetReadings(value: string): string[] {
   return readings[0] === readings[1] ? [readings[0]!] : readings;
 }
 
-/**
- * A value someone typed in place of a secret: a placeholder, a word or words, or its own name, also
- * spelled in leetspeak.
- */
 /** Why a secret's value of words has low confidence, in a finding's message (see {@link standIn}). */
 export const WORDS_NOTE =
   "the value is a word, a phrase of words or names itself, as stand-ins and default passwords do: likely a default that the build or the deployment replaces, and no one's secret";
 
+/**
+ * A value someone typed in place of a secret: a placeholder, a word or words, or its own name, also
+ * spelled in leetspeak.
+ */
 export function standIn(value: string): boolean {
   return (
     isPlaceholder(value) ||
